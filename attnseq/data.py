@@ -7,7 +7,7 @@ __all__ = ['SEQ_LEN', 'HEIGHT_RANGE', 'WIDTH_RANGE', 'NOISE_LEVEL', 'MIN_GAP', '
            'ToySequences', 'generate_sequences', 'checksum', 'plot_pattern', 'Normalization', 'TensorDL', 'split_idxs',
            'ToyDataLoaders', 'toy_dataloaders']
 
-# %% ../nbs/00_data.ipynb #3d74cdb3
+# %% ../nbs/00_data.ipynb #463109c6
 import hashlib, math, numbers, random
 from dataclasses import dataclass
 
@@ -20,14 +20,14 @@ from fastai.data.load import DataLoader
 from fastai.torch_core import default_device
 from fastcore.basics import patch
 
-# %% ../nbs/00_data.ipynb #cccb36b9
+# %% ../nbs/00_data.ipynb #23c81d6d
 SEQ_LEN = 100                # positions per sequence
 HEIGHT_RANGE = (1.0, 25.0)   # heights are drawn uniformly from this range
 WIDTH_RANGE = (5.0, 11.0)    # widths are drawn uniformly from this range
 NOISE_LEVEL = 0.3            # uniform noise in [-NOISE_LEVEL/2, NOISE_LEVEL/2] on inputs and targets
 MIN_GAP = 4.0                # the two heights to be averaged must differ by more than this
 
-# %% ../nbs/00_data.ipynb #a79a03b8
+# %% ../nbs/00_data.ipynb #51319843
 def _check_generator(seed, generator):
     "The generator to draw from: a new one for `seed`, `generator` itself, or `None` for torch's global RNG."
     if seed is not None and generator is not None: raise ValueError("pass either `seed` or `generator`, not both")
@@ -39,7 +39,7 @@ def _check_generator(seed, generator):
         raise TypeError(f"`generator` must be a torch.Generator, got {type(generator).__name__}")
     return generator
 
-# %% ../nbs/00_data.ipynb #ba41d5e3
+# %% ../nbs/00_data.ipynb #795d6ab0
 def _render(tr:Tensor, # [n, 2, 3] triangles as (position, height, width)
             bx:Tensor, # [n, 2, 3] boxes as (position, height, width)
             seq_len:int, # positions per sequence
@@ -57,12 +57,12 @@ def _render(tr:Tensor, # [n, 2, 3] triangles as (position, height, width)
     near = drawn[:, :, 1:] | drawn[:, :, :-1]                          # [n, 4, L-1]
     return shapes.max(1).values, (near.sum(1) > 1).any(1)              # [n, L], [n]
 
-# %% ../nbs/00_data.ipynb #78bbba01
+# %% ../nbs/00_data.ipynb #df94282a
 def _add_noise(seqs:Tensor, noise:Tensor, noise_level:float)->Tensor:
     "`seqs` plus uniform `noise` in [0, 1) scaled to `[-noise_level/2, noise_level/2]`."
     return seqs + noise * noise_level - noise_level / 2
 
-# %% ../nbs/00_data.ipynb #9b5247fb
+# %% ../nbs/00_data.ipynb #498076b0
 def positions_to_sequences(tr:Tensor, # [n, 2, 3] triangles as (position, height, width)
                            bx:Tensor, # [n, 2, 3] boxes as (position, height, width)
                            noise_level:float=NOISE_LEVEL, # width of the uniform noise added to every position
@@ -73,7 +73,7 @@ def positions_to_sequences(tr:Tensor, # [n, 2, 3] triangles as (position, height
     seqs, collisions = _render(tr, bx, seq_len)
     return _add_noise(seqs, torch.rand(seqs.shape, generator=generator), noise_level), collisions
 
-# %% ../nbs/00_data.ipynb #1f2a63aa
+# %% ../nbs/00_data.ipynb #247a7904
 @dataclass(eq=False)
 class ToySequences:
     "Samples of the toy task; unpacks as `input, targets, tr, bx` like the original's return value."
@@ -94,7 +94,7 @@ class ToySequences:
         task = 'ordered' if self.group_by_locations else 'unordered'
         return f"{type(self).__name__}(n={self.n}, seq_len={self.seq_len}, task={task})"
 
-# %% ../nbs/00_data.ipynb #c66e54aa
+# %% ../nbs/00_data.ipynb #9cc1e873
 def _is_int(x)->bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 def _check_range(name, rng):
@@ -105,7 +105,7 @@ def _check_range(name, rng):
     if low > high: raise ValueError(f"`{name}`: min must not exceed max, got min={low} > max={high}")
     return low, high
 
-# %% ../nbs/00_data.ipynb #de60433f
+# %% ../nbs/00_data.ipynb #854057f1
 def _check_task(n, group_by_locations, seq_len, height_range, width_range, noise_level, min_gap):
     "Validate `generate_sequences`'s arguments; return the ranges as float pairs."
     if not _is_int(n): raise TypeError(f"`n` must be an int, got {type(n).__name__}")
@@ -125,7 +125,7 @@ def _check_task(n, group_by_locations, seq_len, height_range, width_range, noise
         raise ValueError(f"`height_range` {height_range} is too narrow: no two heights can differ by more than `min_gap`={min_gap}")
     return (hmin, hmax), (wmin, wmax)
 
-# %% ../nbs/00_data.ipynb #adbaffa0
+# %% ../nbs/00_data.ipynb #208a7d2d
 def _draw_shapes(n, seq_len, height_range, width_range, generator)->Tensor:
     "`[n, 2, 3]` random (position, height, width) for two shapes, drawn in the original's order."
     shapes = torch.empty(n, 2, 3)
@@ -135,14 +135,14 @@ def _draw_shapes(n, seq_len, height_range, width_range, generator)->Tensor:
     shapes[:, :, 2].uniform_(*width_range, generator=generator)
     return shapes
 
-# %% ../nbs/00_data.ipynb #43b03dfd
+# %% ../nbs/00_data.ipynb #88ca18c3
 def _left_mask(tr:Tensor, bx:Tensor)->Tensor:
     "`[n, 4]`: 1. for the two leftmost of the four shapes (triangles first, then boxes), else 0."
     centres = torch.cat((tr, bx), 1)[:, :, 0]                    # [n, 4]
     third = centres.sort(1).values[:, 2:3]                       # [n, 1] the third-smallest centre
     return (centres < third).float()
 
-# %% ../nbs/00_data.ipynb #4cb95967
+# %% ../nbs/00_data.ipynb #24eebc57
 def _target_heights(tr_h:Tensor, bx_h:Tensor, tr:Tensor, bx:Tensor, group_by_locations:bool)->Tensor:
     "`[n, 4]` target heights (triangles, then boxes): the mean of each kind, or of each half."
     if not group_by_locations:
@@ -152,7 +152,7 @@ def _target_heights(tr_h:Tensor, bx_h:Tensor, tr:Tensor, bx:Tensor, group_by_loc
     h_right = (heights * (1 - left)).sum(1, keepdim=True) / 2             # [n, 1]
     return left * h_left + (1 - left) * h_right
 
-# %% ../nbs/00_data.ipynb #302d052c
+# %% ../nbs/00_data.ipynb #bcbedffb
 def _valid(tr_h:Tensor, bx_h:Tensor, tr:Tensor, bx:Tensor, group_by_locations:bool, min_gap:float,
            check_box_gap:bool)->Tensor:
     "`[n]` bool: do the heights to be averaged differ enough? (collisions are checked elsewhere)"
@@ -163,7 +163,7 @@ def _valid(tr_h:Tensor, bx_h:Tensor, tr:Tensor, bx:Tensor, group_by_locations:bo
     # the original tests the triangles' gap a second time where the boxes' was presumably meant
     return gap_tr & ((torch.abs(bx_h[:, 0] - bx_h[:, 1]) > min_gap) if check_box_gap else gap_tr)
 
-# %% ../nbs/00_data.ipynb #1458e4db
+# %% ../nbs/00_data.ipynb #f2fa6494
 def _draw_batch(n, group_by_locations, seq_len, height_range, width_range, noise_level, min_gap,
                 check_box_gap, generator)->ToySequences:
     "Draw `n` candidate samples and return the valid ones."
@@ -180,14 +180,14 @@ def _draw_batch(n, group_by_locations, seq_len, height_range, width_range, noise
     targets = _add_noise(_render(tr, bx, seq_len)[0], target_noise[keep], noise_level)  # rendered for kept samples only
     return ToySequences(inputs[keep][:, None], targets[:, None], tr, bx, tr_h[keep], bx_h[keep], group_by_locations)
 
-# %% ../nbs/00_data.ipynb #fc1cf59e
+# %% ../nbs/00_data.ipynb #f6ec9e9b
 def _cat(parts:list[ToySequences])->ToySequences:
     "Concatenate samples of one task, in order."
     if len(parts) == 1: return parts[0]
     fields = ('input', 'targets', 'tr', 'bx', 'tr_height', 'bx_height')
     return ToySequences(*(torch.cat([getattr(p, f) for p in parts]) for f in fields), parts[0].group_by_locations)
 
-# %% ../nbs/00_data.ipynb #13740736
+# %% ../nbs/00_data.ipynb #91b23ed2
 def generate_sequences(n:int, # number of samples to return
                        group_by_locations:bool=False, # the ordered task: average the left and right pairs, not the kinds
                        seed:int|None=None, # seed of a private RNG; `None` (and no `generator`): torch's global RNG, as the original
@@ -215,7 +215,7 @@ def generate_sequences(n:int, # number of samples to return
         remaining -= part.n
     return _cat(parts)
 
-# %% ../nbs/00_data.ipynb #dbfbfca3
+# %% ../nbs/00_data.ipynb #5995b847
 def checksum(t:Tensor)->str:
     "SHA-256 of a tensor's dtype, shape and values: equal checksums mean bit-for-bit equal tensors."
     t = t.detach().cpu().contiguous()
@@ -223,14 +223,14 @@ def checksum(t:Tensor)->str:
     h.update(t.numpy().tobytes())
     return h.hexdigest()
 
-# %% ../nbs/00_data.ipynb #3868cce1
+# %% ../nbs/00_data.ipynb #18775b12
 def _as_line(x, name)->'np.ndarray':
     "A single sequence as a 1-D numpy array, or a clear error."
     t = torch.as_tensor(x).detach().float().cpu()
     if t.squeeze().ndim != 1: raise ValueError(f"`{name}` must hold one sequence ([L] or [1, L]), got shape {list(t.shape)}")
     return t.squeeze().numpy()
 
-# %% ../nbs/00_data.ipynb #cb51bbb9
+# %% ../nbs/00_data.ipynb #0631b0a5
 def plot_pattern(inp, # one input sequence, [L] or [1, L]
                  target=None, # its target, plotted if given
                  preds=None, # a prediction, or a dict of label: prediction, plotted dashed
@@ -249,7 +249,7 @@ def plot_pattern(inp, # one input sequence, [L] or [1, L]
     if title: ax.set_title(title)
     return ax
 
-# %% ../nbs/00_data.ipynb #a8e0c229
+# %% ../nbs/00_data.ipynb #a58ae73a
 NORM_MODES = ('joint', 'input', 'none')
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ class Normalization:
         if self.mode not in NORM_MODES: raise ValueError(f"`mode` must be one of {NORM_MODES}, got {self.mode!r}")
         if not self.std > 0: raise ValueError(f"`std` must be positive, got {self.std}")
 
-# %% ../nbs/00_data.ipynb #3393de28
+# %% ../nbs/00_data.ipynb #61e2db4d
 def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
     "Mean and std (float64) of what `mode` normalizes."
     if mode == 'none': return 0.0, 1.0
@@ -271,13 +271,13 @@ def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
     t = t.double()
     return t.mean().item(), t.std().item()
 
-# %% ../nbs/00_data.ipynb #000d8152
+# %% ../nbs/00_data.ipynb #78f2fe2a
 def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
     "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
     m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
     return x * s + m if inverse else (x - m) / s
 
-# %% ../nbs/00_data.ipynb #33b39cce
+# %% ../nbs/00_data.ipynb #6286ef7b
 @patch(cls_method=True)
 def from_data(cls:Normalization, seqs:ToySequences, # training samples the statistics come from
               mode:str='joint', # 'joint', 'input' or 'none'
@@ -286,7 +286,7 @@ def from_data(cls:Normalization, seqs:ToySequences, # training samples the stati
     if mode not in NORM_MODES: raise ValueError(f"`norm` must be one of {NORM_MODES}, got {mode!r}")
     return cls(*_norm_stats(seqs, mode), mode)
 
-# %% ../nbs/00_data.ipynb #7f87e147
+# %% ../nbs/00_data.ipynb #06742745
 @patch
 def x(self:Normalization, t:Tensor)->Tensor:
     "Normalize inputs."
@@ -302,7 +302,7 @@ def decode_y(self:Normalization, t:Tensor)->Tensor:
     "Map normalized targets or predictions back to the data's units."
     return _affine(t, self.mean, self.std, inverse=True) if self.mode == 'joint' else t
 
-# %% ../nbs/00_data.ipynb #4d7a9707
+# %% ../nbs/00_data.ipynb #fc4a5ad3
 class TensorDL(DataLoader):
     "A fastai `DataLoader` over equal-length tensors that builds each batch with one indexing operation."
     def __init__(self, dataset:TensorDataset, # tensors to batch, first dimension = samples
@@ -319,7 +319,7 @@ class TensorDL(DataLoader):
                          drop_last=drop_last, device=device, **kwargs)
         if seed is not None: self.rng = random.Random(seed)
 
-# %% ../nbs/00_data.ipynb #efc22879
+# %% ../nbs/00_data.ipynb #5a4b122d
 @patch
 def create_batches(self:TensorDL, samps):
     "Yield tuples of tensors indexed by consecutive chunks of the sampled indices."
@@ -335,7 +335,7 @@ def to(self:TensorDL, device):
     self.dataset = TensorDataset(*(t.to(device) for t in self.dataset.tensors))
     return self
 
-# %% ../nbs/00_data.ipynb #ebaf10ba
+# %% ../nbs/00_data.ipynb #4d27a750
 def split_idxs(n:int, # number of samples
                valid_pct:float=0.2, # share of samples in the validation set
                seed:int=0, # seed of the split's private generator
@@ -346,7 +346,7 @@ def split_idxs(n:int, # number of samples
     cut = int(valid_pct * n)
     return perm[cut:], perm[:cut]
 
-# %% ../nbs/00_data.ipynb #8c12b89d
+# %% ../nbs/00_data.ipynb #b1f55675
 class ToyDataLoaders(DataLoaders):
     "fastai `DataLoaders` of the toy task: train, valid and optionally test, with their `Normalization`."
     def __init__(self, *loaders, # `TensorDL`s: train, valid and optionally test
@@ -358,7 +358,7 @@ class ToyDataLoaders(DataLoaders):
     @property
     def test(self)->TensorDL|None: return self.loaders[2] if len(self.loaders) > 2 else None
 
-# %% ../nbs/00_data.ipynb #f2ed714e
+# %% ../nbs/00_data.ipynb #bd32a1e9
 def _seq_dataset(seqs:ToySequences, norm:Normalization, idxs:Tensor|None=None)->TensorDataset:
     "Normalized inputs and targets of `seqs` (or of its samples `idxs`)."
     x, y = (seqs.input, seqs.targets) if idxs is None else (seqs.input[idxs], seqs.targets[idxs])
@@ -372,7 +372,7 @@ def test_dl(self:ToyDataLoaders, seqs:ToySequences, # samples to predict, normal
     if not isinstance(seqs, ToySequences): raise TypeError(f"`seqs` must be ToySequences, got {type(seqs).__name__}")
     return TensorDL(_seq_dataset(seqs, self.norm), bs=bs or self.valid.bs, device=self.valid.device)
 
-# %% ../nbs/00_data.ipynb #09a6bc41
+# %% ../nbs/00_data.ipynb #0eca0402
 def toy_dataloaders(train:ToySequences, # training samples, split into train and valid
                     test:ToySequences|None=None, # test samples, for a third loader
                     valid_pct:float=0.2, # share of `train` held out for validation

@@ -8,20 +8,19 @@ __all__ = ['TASKS', 'POST_MODELS', 'QUICK', 'WEIGHTS_FORMAT', 'SHOW_IDXS', 'Expe
            'train_run', 'prepare_folder', 'make_data', 'summarize', 'markdown_table', 'plot_curves', 'plot_predictions',
            'attention_frame', 'attention_chart', 'save_chart', 'run_experiment', 'cli', 'main']
 
-# %% ../nbs/03_experiment.ipynb #2761561c
-import contextlib, dataclasses, json, os, platform, shutil, subprocess, sys, tempfile, time
-from dataclasses import dataclass, asdict, field
+# %% ../nbs/03_experiment.ipynb #e4ef6f62
+import contextlib, json, os, platform, subprocess, sys, time, uuid
+from dataclasses import dataclass, asdict
 from itertools import product
 from pathlib import Path
 
 import altair as alt
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import default_device
-from fastcore.script import call_parse, Param, store_true
+from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import master_bar, progress_bar
 
 import attnseq
@@ -29,14 +28,14 @@ from .data import ToySequences, checksum, generate_sequences, plot_pattern, toy_
 from .learner import TestCurve, evaluate, toy_learner
 from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS
 
-# %% ../nbs/03_experiment.ipynb #d6807b80
+# %% ../nbs/03_experiment.ipynb #60445c01
 TASKS = ('unordered', 'ordered')
 POST_MODELS = ('cnn', 'attention', 'lstm')
 
 def _positive_int(name, v):
     if isinstance(v, bool) or not isinstance(v, int) or v <= 0: raise ValueError(f"`{name}` must be a positive int, got {v!r}")
 
-# %% ../nbs/03_experiment.ipynb #010725db
+# %% ../nbs/03_experiment.ipynb #bef6828e
 def _check_config(cfg):
     "Raise a clear error for anything in `cfg` that can't run."
     if cfg.task not in TASKS: raise ValueError(f"unknown task {cfg.task!r}: expected one of {TASKS}")
@@ -54,7 +53,7 @@ def _check_config(cfg):
         try: torch.device(cfg.device)
         except (RuntimeError, TypeError): raise ValueError(f"unknown device {cfg.device!r}: expected e.g. 'cpu' or 'cuda'") from None
 
-# %% ../nbs/03_experiment.ipynb #9ce193d5
+# %% ../nbs/03_experiment.ipynb #961b66b0
 @dataclass(frozen=True)
 class ExperimentConfig:
     "Everything that defines an experiment; saved beside its results."
@@ -77,24 +76,23 @@ class ExperimentConfig:
             object.__setattr__(self, name, (v,) if isinstance(v, (str, int)) else tuple(v))
         _check_config(self)
 
-# %% ../nbs/03_experiment.ipynb #063a29bd
+# %% ../nbs/03_experiment.ipynb #492f829f
 QUICK = dict(n_train=5000, n_test=500, epochs=5)
 
-# %% ../nbs/03_experiment.ipynb #05a9d4ff
+# %% ../nbs/03_experiment.ipynb #1c305bab
 @contextlib.contextmanager
 def atomic_path(path:str|Path): # the file to write
     "Yield a temporary path beside `path`; on success rename it to `path`, on failure remove it."
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    os.close(fd)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp')  # created by the writer, so the umask applies
     try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
 
-# %% ../nbs/03_experiment.ipynb #bce01ec4
+# %% ../nbs/03_experiment.ipynb #b0fe200c
 def write_json(path:str|Path, obj):
     "Write `obj` as JSON to `path`, atomically."
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(obj, indent=1))
@@ -103,7 +101,7 @@ def write_text(path:str|Path, text:str):
     "Write `text` to `path`, atomically."
     with atomic_path(path) as tmp: tmp.write_text(text)
 
-# %% ../nbs/03_experiment.ipynb #ebe1211d
+# %% ../nbs/03_experiment.ipynb #5834b0e2
 WEIGHTS_FORMAT = 'attnseq-weights/1'
 
 def save_weights(path:str|Path, model:torch.nn.Module, name:str, config:dict):
@@ -111,7 +109,7 @@ def save_weights(path:str|Path, model:torch.nn.Module, name:str, config:dict):
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     with atomic_path(path) as tmp: torch.save(dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state), tmp)
 
-# %% ../nbs/03_experiment.ipynb #512d68f3
+# %% ../nbs/03_experiment.ipynb #9dac7944
 def load_weights(path:str|Path, # a file written by `save_weights`
                 )->tuple[torch.nn.Module, dict]: # the model with its weights, and the experiment config
     "Rebuild the model saved at `path`; refuse files that are corrupt or not attnseq weights."
@@ -125,7 +123,7 @@ def load_weights(path:str|Path, # a file written by `save_weights`
     except RuntimeError as e: raise ValueError(f"{path}: weights don't fit model {saved['model']!r}: {str(e)[:200]}") from None
     return model, saved['config']
 
-# %% ../nbs/03_experiment.ipynb #329a247e
+# %% ../nbs/03_experiment.ipynb #8283d96f
 @contextlib.contextmanager
 def deterministic():
     "Ask torch for deterministic algorithms inside the block; restore the previous settings after."
@@ -138,21 +136,21 @@ def deterministic():
         torch.use_deterministic_algorithms(old[0], warn_only=old[1])
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = old_cudnn
 
-# %% ../nbs/03_experiment.ipynb #047a7d3f
+# %% ../nbs/03_experiment.ipynb #8cf00091
 def init_model(name:str, seed:int)->torch.nn.Module:
     "`get_model(name)` with its initial weights drawn from `seed`, leaving torch's global RNG as it was."
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return get_model(name)
 
-# %% ../nbs/03_experiment.ipynb #4c3d1837
+# %% ../nbs/03_experiment.ipynb #3f30635d
 class EpochBar(Callback):
     "Advance a fastprogress bar after every epoch."
     order = 60
     def __init__(self, bar): self.bar = bar
     def after_epoch(self): self.bar.update(self.epoch + 1)
 
-# %% ../nbs/03_experiment.ipynb #b61111ca
+# %% ../nbs/03_experiment.ipynb #3579c6f4
 def run_name(model:str, seed:int)->str: return f"{model}-s{seed}"
 
 def train_run(cfg:ExperimentConfig, # the experiment
@@ -181,7 +179,7 @@ def train_run(cfg:ExperimentConfig, # the experiment
     write_json(folder/'metrics.json', metrics)
     return metrics
 
-# %% ../nbs/03_experiment.ipynb #51ea04a9
+# %% ../nbs/03_experiment.ipynb #825fc6bf
 def _versions()->dict:
     import fastai, fastcore, numpy
     return dict(attnseq=attnseq.__version__, python=platform.python_version(), torch=torch.__version__,
@@ -195,13 +193,13 @@ def _git_commit()->str|None:
         return run('rev-parse', 'HEAD') + ('-dirty' if run('status', '--porcelain', '--untracked-files=no') else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/03_experiment.ipynb #9ac9c26b
+# %% ../nbs/03_experiment.ipynb #fd1dcc2d
 def _device_name(device:str|None)->str:
     d = torch.device(device) if device else default_device()
     if d.type == 'cuda': return f"{d} ({torch.cuda.get_device_name(d)})"
     return f"{d} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
 
-# %% ../nbs/03_experiment.ipynb #1bd02298
+# %% ../nbs/03_experiment.ipynb #8e398a51
 def prepare_folder(out:str|Path, cfg:ExperimentConfig)->Path:
     "Create `out` for `cfg`, or check that it already belongs to `cfg`; refuse anything else."
     out = Path(out)
@@ -220,7 +218,7 @@ def prepare_folder(out:str|Path, cfg:ExperimentConfig)->Path:
     else: write_json(cfg_file, want)
     return out
 
-# %% ../nbs/03_experiment.ipynb #60fbf76a
+# %% ../nbs/03_experiment.ipynb #e11be4a5
 def _finished(folder:Path)->dict|None:
     "The metrics of a finished run in `folder`, or None if it has not finished."
     f = folder/'metrics.json'
@@ -230,14 +228,14 @@ def _finished(folder:Path)->dict|None:
     if not (folder/'weights.pt').exists() or not (folder/'preds.pt').exists(): return None
     return m
 
-# %% ../nbs/03_experiment.ipynb #c28ab064
+# %% ../nbs/03_experiment.ipynb #3ce1932f
 def make_data(cfg:ExperimentConfig)->tuple[ToySequences, ToySequences]:
     "The experiment's training and test samples: with `data_seed=42`, the post's."
     g = torch.Generator().manual_seed(cfg.data_seed)
     ordered = cfg.task == 'ordered'
     return (generate_sequences(cfg.n_train, ordered, generator=g), generate_sequences(cfg.n_test, ordered, generator=g))
 
-# %% ../nbs/03_experiment.ipynb #0a1a1700
+# %% ../nbs/03_experiment.ipynb #1d33675d
 def summarize(runs:list[dict])->pd.DataFrame:
     "Test MSE per model, mean and std over seeds (normalized and original units)."
     df = pd.DataFrame(runs)
@@ -248,7 +246,7 @@ def summarize(runs:list[dict])->pd.DataFrame:
                         's_per_epoch': g.epoch_seconds.apply(lambda s: sum(map(sum, s)) / sum(map(len, s)))})
     return res
 
-# %% ../nbs/03_experiment.ipynb #c0fc0bcb
+# %% ../nbs/03_experiment.ipynb #a6283100
 def markdown_table(df:pd.DataFrame)->str:
     "The summary as a markdown table: test MSE as mean ± std over seeds."
     pm = lambda m, s: f"{m:.4g}" + ('' if pd.isna(s) else f" ± {s:.2g}")
@@ -258,7 +256,7 @@ def markdown_table(df:pd.DataFrame)->str:
                      f"{pm(r.test_mse_raw, r.test_mse_raw_std)} | {r.s_per_epoch:.2f} |")
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/03_experiment.ipynb #a03d7c69
+# %% ../nbs/03_experiment.ipynb #2d88e6b1
 def plot_curves(runs:list[dict], title:str=''):
     "Training, validation and test loss per epoch of every run, one panel per model, log scale."
     names = list(dict.fromkeys(r['model'] for r in runs))
@@ -273,7 +271,7 @@ def plot_curves(runs:list[dict], title:str=''):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_experiment.ipynb #d2efa25b
+# %% ../nbs/03_experiment.ipynb #2e21af02
 SHOW_IDXS = (84, 701, 27, 493) # the test samples the post plots
 
 def plot_predictions(test:ToySequences, preds:dict, norm, idxs=SHOW_IDXS):
@@ -287,7 +285,7 @@ def plot_predictions(test:ToySequences, preds:dict, norm, idxs=SHOW_IDXS):
     fig.legend(handles, labels, loc='lower center', ncol=len(labels)); fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
-# %% ../nbs/03_experiment.ipynb #be58e64c
+# %% ../nbs/03_experiment.ipynb #320e1fd4
 def attention_frame(attn:torch.Tensor)->pd.DataFrame:
     "A `[L, L]` attention map in long format: one row per (output, input) position pair."
     L = attn.shape[-1]
@@ -301,17 +299,16 @@ def attention_chart(attn:torch.Tensor, title:str='')->alt.Chart:
         color=alt.Color('attention:Q', scale=alt.Scale(scheme='viridis')),
         tooltip=['output', 'input', alt.Tooltip('attention:Q', format='.3f')]).properties(width=400, height=400)
 
-# %% ../nbs/03_experiment.ipynb #6f29a9a4
+# %% ../nbs/03_experiment.ipynb #3b77f632
 def save_chart(chart:alt.Chart, stem:Path):
     "Save `chart` as `stem`.html (the vega scripts inlined: no network needed) and as a static `stem`.png."
     with alt.data_transformers.disable_max_rows():
         for ext, kw in (('html', dict(inline=True)), ('png', dict(scale_factor=1.5))):
             with atomic_path(stem.with_suffix('.' + ext)) as tmp: chart.save(str(tmp), format=ext, **kw)
 
-# %% ../nbs/03_experiment.ipynb #a040b02b
+# %% ../nbs/03_experiment.ipynb #62ba6a36
 def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], test:ToySequences, norm):
     "Write the loss curves, the prediction comparison and the attention heatmaps of the first seed."
-    backend = matplotlib.get_backend()
     figs = {'loss_curves.png': plot_curves(runs, f"{cfg.task} task"),
             'predictions.png': plot_predictions(test, {m: torch.load(out/'runs'/run_name(m, cfg.seeds[0])/'preds.pt', weights_only=True)
                                                        for m in cfg.models}, norm)}
@@ -326,7 +323,7 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], test:ToySequences,
         attn = maps[0][0] if maps[0].ndim == 3 else maps[0][0].mean(0)   # first sample; heads averaged
         save_chart(attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}"), out/f'attention_{m}')
 
-# %% ../nbs/03_experiment.ipynb #36e6568a
+# %% ../nbs/03_experiment.ipynb #3768d4ea
 def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                    out:str|Path='runs/post-unordered', # results folder; rerunning resumes it
                    figures:bool=True, # write the figures
@@ -357,7 +354,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
     if figures: _figures(out, cfg, runs, test, norm)
     return table
 
-# %% ../nbs/03_experiment.ipynb #4be3dc7e
+# %% ../nbs/03_experiment.ipynb #2ad6cd8d
 def _csv(s:str, conv=str)->tuple:
     return tuple(conv(o.strip()) for o in str(s).split(',') if o.strip())
 
@@ -384,7 +381,7 @@ def cli(task:str='unordered', models:str=','.join(POST_MODELS), seeds:str='0', e
     print_fn(markdown_table(table)); print_fn(f"results in {out}")
     return 0
 
-# %% ../nbs/03_experiment.ipynb #487f2a0a
+# %% ../nbs/03_experiment.ipynb #fe836bf2
 @call_parse
 def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          models:str=','.join(POST_MODELS), # comma-separated model names

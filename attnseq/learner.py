@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['toy_learner', 'RawLosses', 'OverfitResult', 'overfit_check', 'mean_loss', 'TestCurve', 'Evaluation', 'evaluate']
 
-# %% ../nbs/02_learner.ipynb #ce10081e
-import math, os, time
-from dataclasses import dataclass, field
+# %% ../nbs/02_learner.ipynb #51f1eecc
+import time
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -22,7 +22,7 @@ from fastcore.foundation import L
 from .data import Normalization, TensorDL, ToyDataLoaders
 from .models import get_model
 
-# %% ../nbs/02_learner.ipynb #4c8df26b
+# %% ../nbs/02_learner.ipynb #fff27640
 def toy_learner(dls:ToyDataLoaders, # the task's data
                 model:str|nn.Module='attention', # a model, or a name for `get_model`
                 lr:float=1e-3, # the learning rate `fit` uses by default
@@ -37,7 +37,7 @@ def toy_learner(dls:ToyDataLoaders, # the task's data
     if hasattr(model, 'reset'): cbs.append(ModelResetter())
     return Learner(dls, model, loss_func=MSELossFlat(), lr=lr, cbs=cbs)
 
-# %% ../nbs/02_learner.ipynb #f8b2290d
+# %% ../nbs/02_learner.ipynb #51a631c7
 class RawLosses(Callback):
     "Record the loss of every training batch, unsmoothed."
     def before_fit(self): self.losses = []
@@ -45,7 +45,7 @@ class RawLosses(Callback):
         if self.training: self.losses.append(self.loss.detach())
     def after_fit(self): self.losses = torch.stack(self.losses).as_subclass(Tensor).float().cpu() if self.losses else torch.zeros(0)
 
-# %% ../nbs/02_learner.ipynb #b663d9b2
+# %% ../nbs/02_learner.ipynb #effcbc85
 @dataclass
 class OverfitResult:
     "What `overfit_check` saw: every step's loss, and whether the last went below the goal."
@@ -57,7 +57,7 @@ class OverfitResult:
         return (f"OverfitResult(steps={len(self.losses)}, first={self.losses[0]:.4g}, last={self.losses[-1]:.4g}, "
                 f"goal={self.goal:g}, reached={self.reached})")
 
-# %% ../nbs/02_learner.ipynb #5588b036
+# %% ../nbs/02_learner.ipynb #db1a9eed
 def overfit_check(model:str|nn.Module, # a model, or a name for `get_model`
                   x:Tensor, # [n, 1, L] normalized inputs of a few samples
                   y:Tensor, # [n, 1, L] their normalized targets
@@ -76,7 +76,7 @@ def overfit_check(model:str|nn.Module, # a model, or a name for `get_model`
     with learn.no_bar(), learn.no_logging(): learn.fit(1, cbs=rec)
     return OverfitResult(rec.losses, goal)
 
-# %% ../nbs/02_learner.ipynb #f7d67410
+# %% ../nbs/02_learner.ipynb #15b34b43
 @torch.no_grad()
 def mean_loss(model:nn.Module, dl, loss_func)->float:
     "Mean of `loss_func` over every sample of `dl`, in eval mode (resets a stateful model first)."
@@ -91,7 +91,7 @@ def mean_loss(model:nn.Module, dl, loss_func)->float:
     model.train(was_training)
     return (total / count).item()
 
-# %% ../nbs/02_learner.ipynb #07844f53
+# %% ../nbs/02_learner.ipynb #56ab12c2
 class TestCurve(Callback):
     "Record the loss on `dl` (the test set) and the seconds taken after every epoch."
     order = 55 # after the Recorder has logged the epoch
@@ -102,7 +102,7 @@ class TestCurve(Callback):
         self.seconds.append(time.perf_counter() - self._start)
         self.losses.append(mean_loss(self.model, self.dl, self.loss_func))
 
-# %% ../nbs/02_learner.ipynb #4d3550ca
+# %% ../nbs/02_learner.ipynb #89a1b1ec
 @dataclass
 class Evaluation:
     "Test-set scores of a trained model, with its predictions."
@@ -111,7 +111,7 @@ class Evaluation:
     preds: Tensor   # [n, 1, L] predictions, normalized units
     def __repr__(self): return f"Evaluation(mse={self.mse:.6g}, mse_raw={self.mse_raw:.6g}, n={len(self.preds)})"
 
-# %% ../nbs/02_learner.ipynb #2ca9334b
+# %% ../nbs/02_learner.ipynb #3dcb12ce
 def evaluate(learn:Learner, # a trained learner
              dl=None, # data to score; `None`: the test loader `learn.dls.test`
              norm:Normalization|None=None, # statistics to map back to the data's units; `None`: `learn.dls.norm`

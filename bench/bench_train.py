@@ -1,0 +1,122 @@
+"""Training speed per model: the post's pipeline, attnseq's default path and a minimal plain PyTorch loop.
+
+Every (path, model) pair runs in a fresh process, so its peak memory is its own; the pairs alternate
+within each repeat, so all paths see the same machine load, and the ratios are taken within one run.
+
+    python bench/bench_train.py [--models cnn,attention,lstm] [--epochs 2] [--repeats 1] [--device cpu]
+
+Writes bench/results/train-<device>.json and prints a markdown table.
+"""
+import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+from pathlib import Path
+
+PATHS = ('post', 'attnseq', 'plain')
+
+def _post_learner(train, model, lstm, device):
+    "The post's pipeline: rows of input|target, a DataBlock with per-row getters, normalization as a batch transform."
+    import torch
+    from functools import partial
+    from fastai.data.block import DataBlock
+    from fastai.data.transforms import RandomSplitter
+    from fastai.callback.rnn import ModelResetter
+    from fastai.learner import Learner
+    from fastai.losses import MSELossFlat
+    rows = torch.cat((train.input, train.targets), dim=-1)  # [n, 1, 200]
+    mean, std = rows.mean(), rows.std()
+    def norm(x, m, s): return (x - m) / s
+    dls = DataBlock(get_x=lambda r: r[:, :100], get_y=lambda r: r[:, 100:], splitter=RandomSplitter(valid_pct=0.2),
+                    batch_tfms=partial(norm, m=mean, s=std)).dataloaders(rows, bs=128, device=device)
+    return Learner(dls, model, loss_func=MSELossFlat(), cbs=[ModelResetter()] if lstm else [])
+
+def _fit_seconds(learn, epochs):
+    learn.fit(1)  # warm-up: first-call costs are not the steady state
+    t0 = time.perf_counter(); learn.fit(epochs); return time.perf_counter() - t0
+
+def _plain_seconds(train, model, epochs, device):
+    "A minimal loop: normalized tensors on the device, batches by shuffled index, fastai's Adam settings as torch's AdamW."
+    import torch
+    import torch.nn.functional as F
+    from attnseq.data import Normalization, split_idxs
+    norm = Normalization.from_data(train)
+    tr, _ = split_idxs(train.n, 0.2, 0)
+    x, y = norm.x(train.input[tr]).to(device), norm.y(train.targets[tr]).to(device)
+    model = model.to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
+    g = torch.Generator().manual_seed(0)
+    def epoch():
+        if hasattr(model, 'reset'): model.reset()
+        perm = torch.randperm(len(x), generator=g).to(device)
+        for i in range(0, len(x) - 127, 128):
+            idx = perm[i:i + 128]
+            loss = F.mse_loss(model(x[idx]), y[idx])
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if device != 'cpu': torch.cuda.synchronize()
+    epoch()
+    t0 = time.perf_counter()
+    for _ in range(epochs): epoch()
+    return time.perf_counter() - t0
+
+def one(path, name, epochs, device):
+    "Time `epochs` epochs of model `name` through `path` in this process; return seconds and peak memory."
+    import torch
+    from fastai.callback.progress import ProgressCallback  # noqa: F401 (fastai's default callbacks, as users have them)
+    from attnseq.data import generate_sequences, toy_dataloaders
+    from attnseq.learner import toy_learner
+    from attnseq.models import get_model
+    torch.manual_seed(0)
+    train = generate_sequences(25000, seed=42)
+    model = get_model(name)
+    if device != 'cpu': torch.cuda.reset_peak_memory_stats()
+    if path == 'plain': secs = _plain_seconds(train, model, epochs, device)
+    else:
+        learn = (_post_learner(train, model, name == 'lstm', device) if path == 'post'
+                 else toy_learner(toy_dataloaders(train, device=device), model))
+        with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
+    return dict(path=path, model=name, epochs=epochs, seconds=secs, s_per_epoch=secs / epochs,
+                samples_per_s=19968 * epochs / secs,  # 156 full batches of 128 per epoch
+                peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                peak_gpu_mb=torch.cuda.max_memory_allocated() / 2**20 if device != 'cpu' else None)
+
+def machine(device):
+    import torch
+    cpu = platform.processor()
+    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    gpu = torch.cuda.get_device_name() if device != 'cpu' else None
+    return dict(cpu=cpu, cores=os.cpu_count(), gpu=gpu, python=platform.python_version(), torch=torch.__version__)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--models', default='cnn,attention,lstm')
+    p.add_argument('--epochs', type=int, default=2)
+    p.add_argument('--repeats', type=int, default=1)
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--one', nargs=2, metavar=('PATH', 'MODEL'), help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.one: print(json.dumps(one(*a.one, a.epochs, a.device))); return
+    if a.epochs < 1 or a.repeats < 1: sys.exit('--epochs and --repeats must be >= 1')
+    models, rows = a.models.split(','), []
+    for r in range(a.repeats):
+        for name in models:
+            for path in (PATHS if r % 2 == 0 else PATHS[::-1]):
+                cmd = [sys.executable, __file__, '--one', path, name, '--epochs', str(a.epochs), '--device', a.device]
+                res = subprocess.run(cmd, capture_output=True, text=True)
+                if res.returncode: sys.exit(f'{path}/{name} failed:\n{res.stderr[-3000:]}')
+                rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+                print(f"{path:>8} {name:>10}: {rows[-1]['s_per_epoch']:.2f} s/epoch", file=sys.stderr)
+    med = lambda path, name, k: statistics.median(r[k] for r in rows if r['path'] == path and r['model'] == name)
+    table = ['| model | path | s/epoch | samples/s | × plain loop | peak RSS MB | peak GPU MB |', '|---|---|---:|---:|---:|---:|---:|']
+    for name in models:
+        for path in PATHS:
+            s, gpu = med(path, name, 's_per_epoch'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
+            table.append(f"| {name} | {path} | {s:.2f} | {med(path, name, 'samples_per_s'):,.0f} | {s / med('plain', name, 's_per_epoch'):.2f} "
+                         f"| {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
+    out = Path(__file__).parent/'results'/f'train-{a.device}.json'
+    out.parent.mkdir(exist_ok=True)
+    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
+    tmp = out.with_suffix('.tmp')
+    tmp.write_text(json.dumps(dict(machine=machine(a.device), commit=commit, args=vars(a), runs=rows, table=table), indent=1))
+    tmp.replace(out)
+    print('\n'.join(table))
+
+if __name__ == '__main__': main()

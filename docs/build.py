@@ -1,0 +1,160 @@
+"""Build the docs site from the notebooks without Quarto and without a network: `python docs/build.py`.
+
+Three steps:
+1. nbdev's own processing (`proc_nbs`) writes `_proc/`: hidden and export cells removed, `show_doc`
+   cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto.
+2. `_proc/`'s Quarto-only markup is turned into plain notebooks Sphinx reads: the title cell becomes a
+   heading, `#|` directives become cell tags, `show_doc` output becomes markdown cells (so the API
+   sections are real page sections), links to the online site become relative, altair charts become
+   static SVG (vl-convert, no vega JavaScript and no CDN).
+3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
+   saved outputs; no notebook is executed again.
+"""
+import argparse, os, re, shutil, sys, tempfile
+from pathlib import Path
+
+import nbformat
+from nbdev.config import get_config
+from nbdev.doclinks import nbglob
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = Path(__file__).resolve().parent
+
+def notebooks(nbs:Path)->list:
+    "The notebooks nbdev publishes, in reading order (names starting with `_` are skipped)."
+    return sorted(nbglob(nbs, func=Path), key=lambda p: str(p.relative_to(nbs)))
+
+def frontmatter(cell)->dict:
+    "The YAML of nbdev's title cell (`---\\ntitle: ...\\n---`)."
+    import yaml
+    return yaml.safe_load(cell.source.strip().strip('-')) or {}
+
+# `#| key: value` lines at the top of a code cell; Quarto reads them, Sphinx would print them
+DIRECTIVE = re.compile(r'^#\|\s*([\w-]+)\s*:?\s*(.*)$')
+
+def split_directives(source:str)->tuple:
+    lines, opts = source.splitlines(), {}
+    while lines and (m := DIRECTIVE.match(lines[0])):
+        opts[m[1]] = m[2].strip().lower()
+        lines.pop(0)
+    return opts, '\n'.join(lines)
+
+def local_links(md:str, site_url:str)->str:
+    "Point links to the online site (nbdev's doc links) at the local pages."
+    # as HTML links: Sphinx would try to resolve a markdown link to `data.html` as a document name
+    site = re.escape(site_url.rstrip('/') + '/')
+    md = re.sub(r'(\]\([^)\s]*\))\{[^}]*\}', r'\1', md)  # Quarto's link attributes: `[a](url){target="_blank"}`
+    return re.sub(rf'\[([^\]]+)\]\({site}([^)\s]*)\)', r'<a href="\2">\1</a>', md)
+
+def show_doc_md(md:str, site_url:str)->str:
+    "nbdev's `show_doc` markdown, without its Quarto-only attributes, with its anchor kept."
+    md = re.sub(r'^\s*---\s*\n', '', md)  # the rule above each entry: furo separates sections itself
+    # [source](url){target="_blank" style="float:right..."}: a plain link, floated by docs/_static/site.css
+    md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="sourcelink" href="\1">source</a>', md)
+    md = local_links(md, site_url)
+    # the anchor nbdev's doc links use (`#normalization.from_data`), beside the heading's own id
+    return re.sub(r'^(#+) (\S+)\s*$', lambda m: f'<span id="{m[2].lower()}"></span>\n\n{m[1]} {m[2]}', md,
+                  count=1, flags=re.M)
+
+def chart_svg(data:dict):
+    "An altair/vega chart in a saved output, rendered to SVG offline; `None` if there is none."
+    import vl_convert as vlc
+    for mime, spec in data.items():
+        if re.fullmatch(r'application/vnd\.vegalite\.v\d+\+json', mime):
+            # the Vega-Lite the chart was written for (its `$schema`, `.../v6.4.1.json`), or the nearest vl-convert has
+            major, minor = map(int, re.search(r'/v(\d+)\.(\d+)', spec.get('$schema', '/v5.0')).groups())
+            have = [tuple(map(int, v.split('.'))) for v in vlc.get_vegalite_versions()]
+            same = [v for v in have if v[0] == major] or have
+            version = max((v for v in same if v <= (major, minor)), default=min(same))
+            return vlc.vegalite_to_svg(spec, vl_version='.'.join(map(str, version)))
+        if re.fullmatch(r'application/vnd\.vega\.v\d+\+json', mime): return vlc.vega_to_svg(spec)
+
+def clean_output(out):
+    "Keep what renders offline: charts become SVG, HTML that loads scripts (a chart's CDN loader) goes."
+    if 'data' not in out: return out
+    data = dict(out.data)
+    if (svg := chart_svg(data)) is not None: data = {'image/svg+xml': svg}
+    data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
+    if '<script' in data.get('text/html', ''): data.pop('text/html')
+    out.data = data
+    return out if data else None
+
+def convert(nb, title_fallback:str, site_url:str):
+    "A `_proc/` notebook (Quarto's input) turned into one myst-nb renders the same way."
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == 'raw' and cell.source.lstrip().startswith('---'):
+            fm = frontmatter(cell)  # title cell: `# Title` and the summary, as Quarto shows them
+            md = f"# {fm.get('title', title_fallback)}"
+            if fm.get('description'): md += f"\n\n```{{rst-class}} description\n```\n\n{fm['description']}"
+            cells.append(nbformat.v4.new_markdown_cell(md))
+            continue
+        if cell.cell_type == 'markdown':
+            if cell.source.strip().startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): continue
+            cell.source = local_links(cell.source, site_url)
+            cells.append(cell)
+            continue
+        if cell.cell_type != 'code': continue
+        opts, cell.source = split_directives(cell.source)
+        if opts.get('output') == 'asis':  # show_doc: its markdown output becomes part of the page
+            for out in cell.get('outputs', []):
+                if md := out.get('data', {}).get('text/markdown'):
+                    cells.append(nbformat.v4.new_markdown_cell(show_doc_md(md, site_url)))
+            continue
+        tags = set(cell.metadata.get('tags', []))
+        if opts.get('echo') == 'false': tags.add('remove-input')
+        if opts.get('output') == 'false': tags.add('remove-output')
+        if opts.get('include') == 'false': continue
+        cell.metadata = {'tags': sorted(tags)} if tags else {}
+        cell.outputs = [o for o in map(clean_output, cell.get('outputs', [])) if o is not None]
+        if cell.source.strip() or cell.outputs: cells.append(cell)
+    nb.cells = cells
+    return nb
+
+def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
+    "Process the notebooks in `nbs` with nbdev, render them with Sphinx into `out`: {notebook: its page}."
+    nbs, out = [Path(p).resolve() if p else None for p in (nbs, out)]
+    os.chdir(ROOT)  # nbdev reads settings.ini from the working directory
+    cfg = get_config()
+    nbs, out = nbs or cfg.nbs_path, out or cfg.doc_path
+    from nbdev.serve import proc_nbs
+    try: proc = proc_nbs(str(nbs), n_workers=2)  # cached: only notebooks changed since the last build run again
+    except Exception as e:  # nbdev_docs stops here too
+        sys.exit(f"nbdev's processing failed. {e}\nnbdev runs each cell that imports something, with the exported "
+                 "and show_doc cells, to render the docs: keep imports in cells of their own.")
+    site_url = cfg.doc_host + cfg.doc_baseurl
+    with tempfile.TemporaryDirectory() as tmp:
+        src, pages = Path(tmp)/'src', {}
+        src.mkdir()
+        for path in notebooks(nbs):
+            rel = path.relative_to(nbs)
+            nb = nbformat.read(proc/rel, as_version=4)
+            fm = next((frontmatter(c) for c in nb.cells if c.cell_type == 'raw'), {})
+            # the page keeps nbdev's name (`00_data.ipynb` -> `data.html`), so doc links resolve
+            page = Path(fm.get('output-file', rel.with_suffix('.html'))).with_suffix('')
+            page = rel.parent/page if page.parent == Path('.') else page
+            nbformat.write(convert(nb, path.stem, site_url), src/page.with_suffix('.ipynb'))
+            pages[path] = out/page.with_suffix('.html')
+        home = src/'index.ipynb'
+        if not home.exists(): sys.exit(f'{nbs} has no index.ipynb for the home page')
+        nb = nbformat.read(home, as_version=4)  # every page in the sidebar, in the notebooks' order
+        nb.cells.append(nbformat.v4.new_markdown_cell('```{toctree}\n:hidden:\n\n' + '\n'.join(str(p.relative_to(out).with_suffix(''))
+                                                  for p in pages.values() if p.stem != 'index') + '\n```'))
+        nbformat.write(nb, home)
+        from sphinx.cmd.build import build_main
+        # built in `tmp`, then moved: myst-nb writes its image files beside the output folder
+        html = Path(tmp)/'html'
+        args = ['-b', 'html', '-c', str(DOCS), '-d', str(Path(tmp)/'doctrees'), '-W', '--keep-going']
+        if quiet: args.append('-q')
+        if build_main(args + [str(src), str(html)]): sys.exit('Sphinx failed: see its messages above')
+        if out.exists(): shutil.rmtree(out)
+        shutil.copytree(html, out, ignore=shutil.ignore_patterns('_sources', '.buildinfo'))
+    print(f'docs site: {out}/index.html ({len(pages)} pages)')
+    return pages
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--nbs', type=Path, help="notebooks folder (settings.ini's nbs_path)")
+    p.add_argument('--out', type=Path, help="site folder (settings.ini's doc_path, `_docs`)")
+    a = p.parse_args()
+    build(a.nbs, a.out, quiet=False)
