@@ -216,7 +216,8 @@ def generate_sequences(n:int, # number of samples to return
     return _cat(parts)
 
 # %% ../nbs/00_data.ipynb #5995b847
-def checksum(t:Tensor)->str:
+def checksum(t:Tensor, # any tensor, on any device
+            )->str: # hex digest
     "SHA-256 of a tensor's dtype, shape and values: equal checksums mean bit-for-bit equal tensors."
     t = t.detach().cpu().contiguous()
     h = hashlib.sha256(f"{t.dtype}{tuple(t.shape)}".encode())

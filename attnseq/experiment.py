@@ -93,18 +93,23 @@ def atomic_path(path:str|Path): # the file to write
         raise
 
 # %% ../nbs/03_experiment.ipynb #b0fe200c
-def write_json(path:str|Path, obj):
+def write_json(path:str|Path, # the file
+               obj): # anything `json` can write
     "Write `obj` as JSON to `path`, atomically."
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(obj, indent=1))
 
-def write_text(path:str|Path, text:str):
+def write_text(path:str|Path, # the file
+               text:str): # its content
     "Write `text` to `path`, atomically."
     with atomic_path(path) as tmp: tmp.write_text(text)
 
 # %% ../nbs/03_experiment.ipynb #5834b0e2
 WEIGHTS_FORMAT = 'attnseq-weights/1'
 
-def save_weights(path:str|Path, model:torch.nn.Module, name:str, config:dict):
+def save_weights(path:str|Path, # the file
+                 model:torch.nn.Module, # the trained model
+                 name:str, # its name in the registry, to rebuild it
+                 config:dict): # the experiment's config, as a dict
     "Save `model`'s weights with its registry `name` and the experiment `config`, atomically."
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     with atomic_path(path) as tmp: torch.save(dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state), tmp)
@@ -137,7 +142,9 @@ def deterministic():
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = old_cudnn
 
 # %% ../nbs/03_experiment.ipynb #8cf00091
-def init_model(name:str, seed:int)->torch.nn.Module:
+def init_model(name:str, # a registry name
+               seed:int, # seed of the initial weights
+              )->torch.nn.Module:
     "`get_model(name)` with its initial weights drawn from `seed`, leaving torch's global RNG as it was."
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -151,12 +158,15 @@ class EpochBar(Callback):
     def after_epoch(self): self.bar.update(self.epoch + 1)
 
 # %% ../nbs/03_experiment.ipynb #3579c6f4
-def run_name(model:str, seed:int)->str: return f"{model}-s{seed}"
+def run_name(model:str, seed:int)->str:
+    "The folder name of a run: `<model>-s<seed>`."
+    return f"{model}-s{seed}"
 
 def train_run(cfg:ExperimentConfig, # the experiment
               model:str, # the model's registry name
               seed:int, # the run's seed
-              train:ToySequences, test:ToySequences, # the experiment's data
+              train:ToySequences, # the experiment's training samples
+              test:ToySequences, # its test samples
               folder:Path, # where the run's files go
               bar=None, # a fastprogress bar to advance each epoch
               cbs=None, # extra fastai callbacks for the run's Learner
@@ -200,7 +210,9 @@ def _device_name(device:str|None)->str:
     return f"{d} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
 
 # %% ../nbs/03_experiment.ipynb #8e398a51
-def prepare_folder(out:str|Path, cfg:ExperimentConfig)->Path:
+def prepare_folder(out:str|Path, # the results folder
+                   cfg:ExperimentConfig, # the experiment it is for
+                  )->Path:
     "Create `out` for `cfg`, or check that it already belongs to `cfg`; refuse anything else."
     out = Path(out)
     try: out.mkdir(parents=True, exist_ok=True)
@@ -229,14 +241,16 @@ def _finished(folder:Path)->dict|None:
     return m
 
 # %% ../nbs/03_experiment.ipynb #3ce1932f
-def make_data(cfg:ExperimentConfig)->tuple[ToySequences, ToySequences]:
+def make_data(cfg:ExperimentConfig, # its task, sizes and data seed
+             )->tuple[ToySequences, ToySequences]: # training and test samples
     "The experiment's training and test samples: with `data_seed=42`, the post's."
     g = torch.Generator().manual_seed(cfg.data_seed)
     ordered = cfg.task == 'ordered'
     return (generate_sequences(cfg.n_train, ordered, generator=g), generate_sequences(cfg.n_test, ordered, generator=g))
 
 # %% ../nbs/03_experiment.ipynb #1d33675d
-def summarize(runs:list[dict])->pd.DataFrame:
+def summarize(runs:list[dict], # the runs' metrics
+             )->pd.DataFrame: # a row per model
     "Test MSE per model, mean and std over seeds (normalized and original units)."
     df = pd.DataFrame(runs)
     g = df.groupby('model', sort=False)
@@ -247,7 +261,8 @@ def summarize(runs:list[dict])->pd.DataFrame:
     return res
 
 # %% ../nbs/03_experiment.ipynb #a6283100
-def markdown_table(df:pd.DataFrame)->str:
+def markdown_table(df:pd.DataFrame, # the table of `summarize`
+                  )->str:
     "The summary as a markdown table: test MSE as mean ± std over seeds."
     pm = lambda m, s: f"{m:.4g}" + ('' if pd.isna(s) else f" ± {s:.2g}")
     lines = ['| model | params | seeds | test MSE (normalized) | test MSE (data units) | s/epoch |', '|---|---:|---:|---:|---:|---:|']
@@ -257,7 +272,9 @@ def markdown_table(df:pd.DataFrame)->str:
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/03_experiment.ipynb #2d88e6b1
-def plot_curves(runs:list[dict], title:str=''):
+def plot_curves(runs:list[dict], # the runs' metrics
+                title:str='', # the figure's title
+               ): # a matplotlib figure
     "Training, validation and test loss per epoch of every run, one panel per model, log scale."
     names = list(dict.fromkeys(r['model'] for r in runs))
     fig, axs = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.5), sharey=True, squeeze=False)
@@ -274,7 +291,11 @@ def plot_curves(runs:list[dict], title:str=''):
 # %% ../nbs/03_experiment.ipynb #2e21af02
 SHOW_IDXS = (84, 701, 27, 493) # the test samples the post plots
 
-def plot_predictions(test:ToySequences, preds:dict, norm, idxs=SHOW_IDXS):
+def plot_predictions(test:ToySequences, # the test samples
+                     preds:dict, # model name: its test predictions (normalized)
+                     norm, # the `Normalization` of the data
+                     idxs=SHOW_IDXS, # which test samples to plot
+                    ): # a matplotlib figure
     "Targets and each model's predictions (normalized units) for a few test samples."
     idxs = [i % test.n for i in idxs]
     fig, axs = plt.subplots(2, 2, figsize=(13, 7))
@@ -286,12 +307,15 @@ def plot_predictions(test:ToySequences, preds:dict, norm, idxs=SHOW_IDXS):
     return fig
 
 # %% ../nbs/03_experiment.ipynb #320e1fd4
-def attention_frame(attn:torch.Tensor)->pd.DataFrame:
+def attention_frame(attn:torch.Tensor, # `[L, L]` attention weights
+                   )->pd.DataFrame: # columns output, input, attention
     "A `[L, L]` attention map in long format: one row per (output, input) position pair."
     L = attn.shape[-1]
     return pd.DataFrame(list(product(range(L), range(L))), columns=['output', 'input']).assign(attention=attn.reshape(-1).float().cpu().numpy())
 
-def attention_chart(attn:torch.Tensor, title:str='')->alt.Chart:
+def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
+                    title:str='', # the chart's title
+                   )->alt.Chart:
     "An altair heatmap of a `[L, L]` attention map: output positions down, input positions across."
     ticks = list(range(0, attn.shape[-1], 10))
     return alt.Chart(attention_frame(attn), title=title).mark_rect().encode(
@@ -300,7 +324,8 @@ def attention_chart(attn:torch.Tensor, title:str='')->alt.Chart:
         tooltip=['output', 'input', alt.Tooltip('attention:Q', format='.3f')]).properties(width=400, height=400)
 
 # %% ../nbs/03_experiment.ipynb #3b77f632
-def save_chart(chart:alt.Chart, stem:Path):
+def save_chart(chart:alt.Chart, # the chart
+               stem:Path): # path without extension
     "Save `chart` as `stem`.html (the vega scripts inlined: no network needed) and as a static `stem`.png."
     with alt.data_transformers.disable_max_rows():
         for ext, kw in (('html', dict(inline=True)), ('png', dict(scale_factor=1.5))):
@@ -358,8 +383,17 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
 def _csv(s:str, conv=str)->tuple:
     return tuple(conv(o.strip()) for o in str(s).split(',') if o.strip())
 
-def cli(task:str='unordered', models:str=','.join(POST_MODELS), seeds:str='0', epochs:int|None=None,
-        device:str|None=None, out:str|None=None, quick:bool=False, bs:int=128, lr:float=1e-3, print_fn=print)->int:
+def cli(task:str='unordered', # see `main`
+        models:str=','.join(POST_MODELS), # comma-separated model names
+        seeds:str='0', # comma-separated seeds
+        epochs:int|None=None, # None: 50, or the quick preset's
+        device:str|None=None, # None: fastai's default
+        out:str|None=None, # None: runs/post-<task> or runs/quick-<task>
+        quick:bool=False, # use the quick preset
+        bs:int=128, # batch size
+        lr:float=1e-3, # learning rate
+        print_fn=print, # where messages go
+       )->int: # the exit code: 0, 2 for bad input, 130 for Ctrl-C
     "Run the experiment the command line describes; return the exit code."
     try:
         try: seeds = _csv(seeds, int)

@@ -78,7 +78,10 @@ def overfit_check(model:str|nn.Module, # a model, or a name for `get_model`
 
 # %% ../nbs/02_learner.ipynb #15b34b43
 @torch.no_grad()
-def mean_loss(model:nn.Module, dl, loss_func)->float:
+def mean_loss(model:nn.Module, # the model to score
+              dl, # batches of (input, target)
+              loss_func, # a loss that averages over its batch
+             )->float: # the mean over all samples
     "Mean of `loss_func` over every sample of `dl`, in eval mode (resets a stateful model first)."
     was_training = model.training
     model.eval()
