@@ -267,7 +267,7 @@ def markdown_table(df:pd.DataFrame, # the table of `summarize`
     pm = lambda m, s: f"{m:.4g}" + ('' if pd.isna(s) else f" ± {s:.2g}")
     lines = ['| model | params | seeds | test MSE (normalized) | test MSE (data units) | s/epoch |', '|---|---:|---:|---:|---:|---:|']
     for name, r in df.iterrows():
-        lines.append(f"| {name} | {r.params:,} | {r.seeds} | {pm(r.test_mse, r.test_mse_std)} | "
+        lines.append(f"| {name} | {int(r.params):,} | {int(r.seeds)} | {pm(r.test_mse, r.test_mse_std)} | "
                      f"{pm(r.test_mse_raw, r.test_mse_raw_std)} | {r.s_per_epoch:.2f} |")
     return '\n'.join(lines) + '\n'
 
@@ -318,18 +318,18 @@ def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
                    )->alt.Chart:
     "An altair heatmap of a `[L, L]` attention map: output positions down, input positions across."
     ticks = list(range(0, attn.shape[-1], 10))
-    return alt.Chart(attention_frame(attn), title=title).mark_rect().encode(
+    data = alt.Data(values=attention_frame(attn).to_dict('records'))  # inline values: L*L rows, past altair's DataFrame limit
+    return alt.Chart(data, title=title).mark_rect().encode(
         x=alt.X('input:O', axis=alt.Axis(values=ticks)), y=alt.Y('output:O', axis=alt.Axis(values=ticks)),
         color=alt.Color('attention:Q', scale=alt.Scale(scheme='viridis')),
-        tooltip=['output', 'input', alt.Tooltip('attention:Q', format='.3f')]).properties(width=400, height=400)
+        tooltip=['output:O', 'input:O', alt.Tooltip('attention:Q', format='.3f')]).properties(width=400, height=400)
 
 # %% ../nbs/03_experiment.ipynb #3b77f632
 def save_chart(chart:alt.Chart, # the chart
                stem:Path): # path without extension
     "Save `chart` as `stem`.html (the vega scripts inlined: no network needed) and as a static `stem`.png."
-    with alt.data_transformers.disable_max_rows():
-        for ext, kw in (('html', dict(inline=True)), ('png', dict(scale_factor=1.5))):
-            with atomic_path(stem.with_suffix('.' + ext)) as tmp: chart.save(str(tmp), format=ext, **kw)
+    for ext, kw in (('html', dict(inline=True)), ('png', dict(scale_factor=1.5))):
+        with atomic_path(stem.with_suffix('.' + ext)) as tmp: chart.save(str(tmp), format=ext, **kw)
 
 # %% ../nbs/03_experiment.ipynb #62ba6a36
 def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], test:ToySequences, norm):

@@ -33,13 +33,15 @@ def _fit_seconds(learn, epochs):
     t0 = time.perf_counter(); learn.fit(epochs); return time.perf_counter() - t0
 
 def _plain_seconds(train, model, epochs, device):
-    "A minimal loop: normalized tensors on the device, batches by shuffled index, fastai's Adam settings as torch's AdamW."
+    """A minimal loop: normalized tensors on the device, batches by shuffled index, fastai's Adam settings as
+    torch's AdamW, and a validation pass per epoch as fastai's `fit` makes one."""
     import torch
     import torch.nn.functional as F
     from attnseq.data import Normalization, split_idxs
     norm = Normalization.from_data(train)
-    tr, _ = split_idxs(train.n, 0.2, 0)
+    tr, va = split_idxs(train.n, 0.2, 0)
     x, y = norm.x(train.input[tr]).to(device), norm.y(train.targets[tr]).to(device)
+    xv, yv = norm.x(train.input[va]).to(device), norm.y(train.targets[va]).to(device)
     model = model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
     g = torch.Generator().manual_seed(0)
@@ -50,6 +52,9 @@ def _plain_seconds(train, model, epochs, device):
             idx = perm[i:i + 128]
             loss = F.mse_loss(model(x[idx]), y[idx])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if hasattr(model, 'reset'): model.reset()
+        with torch.no_grad(): valid = sum(F.mse_loss(model(xv[i:i + 128]), yv[i:i + 128]) for i in range(0, len(xv), 128))
+        valid.item()
         if device != 'cpu': torch.cuda.synchronize()
     epoch()
     t0 = time.perf_counter()
@@ -88,7 +93,7 @@ def machine(device):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', default='cnn,attention,lstm')
-    p.add_argument('--epochs', type=int, default=2)
+    p.add_argument('--epochs', type=int, default=2)  # timed epochs, after one warm-up epoch
     p.add_argument('--repeats', type=int, default=1)
     p.add_argument('--device', default='cpu')
     p.add_argument('--one', nargs=2, metavar=('PATH', 'MODEL'), help=argparse.SUPPRESS)
