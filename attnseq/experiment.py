@@ -77,7 +77,7 @@ class ExperimentConfig:
         _check_config(self)
 
 # %% ../nbs/03_experiment.ipynb #492f829f
-QUICK = dict(n_train=5000, n_test=500, epochs=5)
+QUICK = dict(n_train=5000, n_test=500, epochs=10)
 
 # %% ../nbs/03_experiment.ipynb #1c305bab
 @contextlib.contextmanager
@@ -420,7 +420,7 @@ def cli(task:str='unordered', # see `main`
 def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          models:str=','.join(POST_MODELS), # comma-separated model names
          seeds:str='0', # comma-separated seeds, one run per model and seed
-         epochs:int=None, # epochs per run (default 50; 5 with --quick)
+         epochs:int=None, # epochs per run (default 50; 10 with --quick)
          device:str=None, # 'cpu', 'cuda', ...; default: a GPU if there is one
          out:str=None, # results folder (default runs/post-<task> or runs/quick-<task>); rerunning resumes it
          quick:store_true=False, # a preset that takes about a minute on two CPU cores
