@@ -404,14 +404,16 @@ def cli(task:str='unordered', # see `main`
         if device:
             try: torch.empty(0, device=device)
             except (RuntimeError, AssertionError) as e: raise ValueError(f"device {device!r} is not available here: {e}") from None
-        out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
-        table = run_experiment(cfg, out)
+        out = prepare_folder(out or f"runs/{'quick' if quick else 'post'}-{task}", cfg)
+    except (ValueError, OSError) as e:  # bad arguments: nothing was trained or written
+        print_fn(f"attnseq: error: {e}", file=sys.stderr); return 2
+    try: table = run_experiment(cfg, out)
     except KeyboardInterrupt:
-        kept = sorted(p.parent.name for p in Path(out).glob('runs/*/metrics.json')) if isinstance(out, Path) else []
+        kept = sorted(p.parent.name for p in out.glob('runs/*/metrics.json'))
         print_fn(f"interrupted: kept {len(kept)} finished run(s) in {out}: {', '.join(kept) or 'none'}; rerun the same command to resume", file=sys.stderr)
         return 130
-    except (ValueError, OSError) as e:
-        print_fn(f"attnseq: error: {e}", file=sys.stderr); return 2
+    except ValueError as e:  # a file in the folder refused: corrupt, or not attnseq's
+        print_fn(f"attnseq: error: {e}", file=sys.stderr); return 1
     print_fn(markdown_table(table)); print_fn(f"results in {out}")
     return 0
 
