@@ -26,7 +26,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 import attnseq
 from .data import ToySequences, checksum, generate_sequences, plot_pattern, toy_dataloaders
 from .learner import TestCurve, evaluate, toy_learner
-from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS
+from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS, variants as VARIANTS
 
 # %% ../nbs/03_experiment.ipynb #60445c01
 TASKS = ('unordered', 'ordered')
@@ -40,8 +40,8 @@ def _check_config(cfg):
     "Raise a clear error for anything in `cfg` that can't run."
     if cfg.task not in TASKS: raise ValueError(f"unknown task {cfg.task!r}: expected one of {TASKS}")
     if not cfg.models: raise ValueError("`models` must name at least one model")
-    unknown = [m for m in cfg.models if m not in MODELS]
-    if unknown: raise ValueError(f"unknown model(s) {unknown}: expected names among {sorted(MODELS)}")
+    unknown = [m for m in cfg.models if m not in MODELS and m not in VARIANTS]
+    if unknown: raise ValueError(f"unknown model(s) {unknown}: expected names among {[*MODELS, *VARIANTS]}")
     if len(set(cfg.models)) < len(cfg.models): raise ValueError(f"`models` lists a model twice: {cfg.models}")
     if not cfg.seeds or any(isinstance(s, bool) or not isinstance(s, int) for s in cfg.seeds):
         raise ValueError(f"`seeds` must be one or more ints, got {cfg.seeds!r}")
@@ -58,7 +58,7 @@ def _check_config(cfg):
 class ExperimentConfig:
     "Everything that defines an experiment; saved beside its results."
     task: str = 'unordered'         # 'unordered' (average by kind, the post) or 'ordered' (by left/right half)
-    models: tuple = POST_MODELS     # names of `get_model`: one run per model and seed
+    models: tuple = POST_MODELS     # names of `get_model` (models or variants): one run per model and seed
     seeds: tuple = (0,)             # each seeds a run's initial weights, split and shuffling
     epochs: int = 50
     lr: float = 1e-3                # flat learning rate
