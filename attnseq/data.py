@@ -315,9 +315,8 @@ class TensorDL(DataLoader):
                  **kwargs):
         if not isinstance(dataset, TensorDataset): raise TypeError(f"`dataset` must be a TensorDataset, got {type(dataset).__name__}")
         if not _is_int(bs) or bs <= 0: raise ValueError(f"`bs` must be a positive int, got {bs!r}")
-        device = default_device() if device is None else torch.device(device)
-        super().__init__(TensorDataset(*(t.to(device) for t in dataset.tensors)), bs=bs, shuffle=shuffle,
-                         drop_last=drop_last, device=device, **kwargs)
+        super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
+        self.to(default_device() if device is None else torch.device(device))  # the tensors move once, here
         if seed is not None: self.rng = random.Random(seed)
 
 # %% ../nbs/00_data.ipynb #5a4b122d

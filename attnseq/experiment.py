@@ -24,7 +24,7 @@ from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import master_bar, progress_bar
 
 import attnseq
-from .data import ToySequences, checksum, generate_sequences, plot_pattern, toy_dataloaders
+from .data import Normalization, ToySequences, checksum, generate_sequences, plot_pattern, toy_dataloaders
 from .learner import TestCurve, evaluate, toy_learner
 from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS, variants as VARIANTS
 
@@ -368,7 +368,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         mb.write(f"{run_name(model, seed)}: test MSE {m['test_mse']:.5g} ({m['seconds']:.1f} s)")
     runs = [runs[k] for k in todo]
     table = summarize(runs)
-    norm = toy_dataloaders(train, norm=cfg.norm, device='cpu').norm
+    norm = Normalization.from_data(train, cfg.norm)
     results = dict(config=asdict(cfg), versions=_versions(), device=_device_name(cfg.device), git_commit=_git_commit(),
                    data=dict(train=[checksum(t) for t in train], test=[checksum(t) for t in test],
                              norm=dict(mean=norm.mean, std=norm.std, mode=norm.mode)),
