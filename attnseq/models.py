@@ -83,7 +83,7 @@ class AttentionLayer(nn.Module):
                  key_channels:int,        # channels of the queries and keys
                  n_heads:int=1,           # heads; each gets key_channels/n_heads and out_channels/n_heads channels
                  scaled:bool=False,       # divide the scores by √(key channels per head); the post does not
-                 use_sdpa:bool=False,     # forward through `F.scaled_dot_product_attention` (same output, no stored map)
+                 use_sdpa:bool|None=None, # forward through `F.scaled_dot_product_attention`; None: on a GPU only
                 ):
         super().__init__()
         if n_heads < 1 or key_channels % n_heads or out_channels % n_heads:
@@ -99,7 +99,7 @@ class AttentionLayer(nn.Module):
 @patch
 def __repr__(self:AttentionLayer):
     "The post's readable form, plus any option that differs from the post's layer."
-    opts = dict(n_heads=(self.n_heads, 1), scaled=(self.scaled, False), use_sdpa=(self.use_sdpa, False))
+    opts = dict(n_heads=(self.n_heads, 1), scaled=(self.scaled, False), use_sdpa=(self.use_sdpa, None))
     extra = ''.join(f', {k}={v}' for k, (v, default) in opts.items() if v != default)
     return (f'{self._get_name()}(in_channels={self.conv_Q.in_channels}, out_channels={self.conv_V.out_channels}, '
             f'key_channels={self.conv_K.out_channels}{extra})')
@@ -134,7 +134,7 @@ def forward(self:AttentionLayer, x:torch.Tensor, # input, `[bs, in_channels, L]`
            )->torch.Tensor:                       # output, `[bs, out_channels, L]`
     "Each output position: the attention-weighted average of the values of all positions."
     Q, K, V = (self._split_heads(conv(x)) for conv in (self.conv_Q, self.conv_K, self.conv_V))  # [bs, h, dk|dk|dv, L]
-    if self.use_sdpa:  # [bs, h, L, dk], [bs, h, L, dk], [bs, h, L, dv] -> [bs, h, L, dv]
+    if x.is_cuda if self.use_sdpa is None else self.use_sdpa:  # [bs, h, L, dk], [bs, h, L, dk], [bs, h, L, dv] -> [bs, h, L, dv]
         y = F.scaled_dot_product_attention(Q.transpose(2, 3), K.transpose(2, 3), V.transpose(2, 3), scale=self.scale)
     else: y = self._map(Q, K) @ V.transpose(2, 3)  # [bs, h, L, L] @ [bs, h, L, dv] -> [bs, h, L, dv]
     return y.transpose(2, 3).reshape(x.shape[0], -1, x.shape[-1])  # [bs, h, dv, L] -> [bs, out_channels, L]
@@ -324,7 +324,7 @@ def attention_model(ks:int=5,                   # kernel size of the convs
                     relu_after:bool=True,       # a ReLU after the attention layer (the post: yes)
                     n_heads:int=1,              # attention heads
                     scaled:bool=False,          # scale the scores by 1/√(key channels per head)
-                    use_sdpa:bool=False,        # forward through `F.scaled_dot_product_attention`
+                    use_sdpa:bool|None=None,    # forward through `F.scaled_dot_product_attention`; None: on a GPU only
                     pos_enc:str|None=None,      # positional encoding: None, 'binary' or 'sinusoidal'
                     pos_channels:int|None=None, # channels of the encoding; None: 7 (binary) or 8 (sinusoidal)
                    )->ToyModel:
@@ -339,7 +339,7 @@ def attention_fleuret_model(ks:int=5,                   # kernel size of the con
                             relu_after:bool=False,      # a ReLU after the attention layer (Fleuret: no)
                             n_heads:int=1,              # attention heads
                             scaled:bool=False,          # scale the scores by 1/√(key channels per head)
-                            use_sdpa:bool=False,        # forward through `F.scaled_dot_product_attention`
+                            use_sdpa:bool|None=None,    # forward through `F.scaled_dot_product_attention`; None: on a GPU only
                             pos_enc:str|None=None,      # positional encoding: None, 'binary' or 'sinusoidal'
                             pos_channels:int|None=None, # channels of the encoding; None: 7 (binary) or 8 (sinusoidal)
                            )->ToyModel:
