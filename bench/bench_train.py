@@ -1,4 +1,8 @@
-"""Training speed per model: the post's pipeline, attnseq's default path and a minimal plain PyTorch loop.
+"""Training speed per model: the post's pipeline, attnseq's paths and a minimal plain PyTorch loop.
+
+Paths: `post` (the post's DataBlock pipeline), `faithful` (attnseq's data with fastai's own Adam and the
+explicit attention), `attnseq` (the default: FastAdam, and SDPA on a GPU), `stacked` (five seeds trained at
+once as one stacked model: its time is for all five) and `plain` (a hand-written loop).
 
 Every (path, model) pair runs in a fresh process, so its peak memory is its own; the pairs alternate
 within each repeat, so all paths see the same machine load, and the ratios are taken within one run.
@@ -10,7 +14,8 @@ Writes bench/results/train-<device>.json and prints a markdown table.
 import argparse, json, os, platform, resource, statistics, subprocess, sys, time
 from pathlib import Path
 
-PATHS = ('post', 'attnseq', 'plain')
+PATHS = ('post', 'faithful', 'attnseq', 'stacked', 'plain')
+STACKED_SEEDS = 5
 
 def _post_learner(train, model, lstm, device):
     "The post's pipeline: rows of input|target, a DataBlock with per-row getters, normalization as a batch transform."
@@ -67,18 +72,30 @@ def one(path, name, epochs, device):
     from fastai.callback.progress import ProgressCallback  # noqa: F401 (fastai's default callbacks, as users have them)
     from attnseq.data import generate_sequences, toy_dataloaders
     from attnseq.learner import toy_learner
-    from attnseq.models import get_model
+    from attnseq.models import get_model, model_options
     torch.manual_seed(0)
     train = generate_sequences(25000, seed=42)
     model = get_model(name)
     if device != 'cpu': torch.cuda.reset_peak_memory_stats()
+    seeds = 1
     if path == 'plain': secs = _plain_seconds(train, model, epochs, device)
-    else:
-        learn = (_post_learner(train, model, name == 'lstm', device) if path == 'post'
-                 else toy_learner(toy_dataloaders(train, device=device), model))
+    elif path == 'stacked':
+        from attnseq.stacked import stackable, stacked_learner
+        if not stackable(model): return dict(path=path, model=name, skipped=f'{name} is not stackable')
+        seeds = STACKED_SEEDS
+        dls = [toy_dataloaders(train, device=device, seed=s) for s in range(seeds)]
+        learn = stacked_learner(dls, [get_model(name) for _ in range(seeds)])
         with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
-    return dict(path=path, model=name, epochs=epochs, seconds=secs, s_per_epoch=secs / epochs,
-                samples_per_s=19968 * epochs / secs,  # 156 full batches of 128 per epoch
+    else:
+        if path == 'post': learn = _post_learner(train, model, name == 'lstm', device)
+        elif path == 'faithful':
+            from fastai.optimizer import Adam
+            if 'use_sdpa' in model_options(name): model = get_model(name, use_sdpa=False)  # the explicit attention
+            learn = toy_learner(toy_dataloaders(train, device=device), model, opt_func=Adam)
+        else: learn = toy_learner(toy_dataloaders(train, device=device), model)
+        with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
+    return dict(path=path, model=name, epochs=epochs, seeds=seeds, seconds=secs, s_per_epoch=secs / epochs,
+                samples_per_s=19968 * seeds * epochs / secs,  # 156 full batches of 128 per epoch and seed
                 peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 peak_gpu_mb=torch.cuda.max_memory_allocated() / 2**20 if device != 'cpu' else None)
 
@@ -108,14 +125,17 @@ def main():
                 res = subprocess.run(cmd, capture_output=True, text=True)
                 if res.returncode: sys.exit(f'{path}/{name} failed:\n{res.stderr[-3000:]}')
                 rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+                if 'skipped' in rows[-1]: print(f"{path:>8} {name:>10}: skipped ({rows[-1]['skipped']})", file=sys.stderr); continue
                 print(f"{path:>8} {name:>10}: {rows[-1]['s_per_epoch']:.2f} s/epoch", file=sys.stderr)
     med = lambda path, name, k: statistics.median(r[k] for r in rows if r['path'] == path and r['model'] == name)
-    table = ['| model | path | s/epoch | samples/s | × plain loop | peak RSS MB | peak GPU MB |', '|---|---|---:|---:|---:|---:|---:|']
+    table = ['| model | path | seeds | s/epoch | s/epoch per seed | samples/s | × plain loop, per seed | peak RSS MB | peak GPU MB |',
+             '|---|---|---:|---:|---:|---:|---:|---:|---:|']
     for name in models:
         for path in PATHS:
-            s, gpu = med(path, name, 's_per_epoch'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
-            table.append(f"| {name} | {path} | {s:.2f} | {med(path, name, 'samples_per_s'):,.0f} | {s / med('plain', name, 's_per_epoch'):.2f} "
-                         f"| {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
+            if any('skipped' in r for r in rows if r['path'] == path and r['model'] == name): continue
+            s, n, gpu = med(path, name, 's_per_epoch'), med(path, name, 'seeds'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
+            table.append(f"| {name} | {path} | {n} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
+                         f"{s / n / med('plain', name, 's_per_epoch'):.2f} | {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
     out = Path(__file__).parent/'results'/f'train-{a.device}.json'
     out.parent.mkdir(exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None

@@ -135,6 +135,7 @@ def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
             page = rel.parent/page if page.parent == Path('.') else page
             nbformat.write(convert(nb, path.stem, site_url), src/page.with_suffix('.ipynb'))
             pages[path] = out/page.with_suffix('.html')
+        if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', src/'images')  # figures the pages' markdown links to
         home = src/'index.ipynb'
         if not home.exists(): sys.exit(f'{nbs} has no index.ipynb for the home page')
         nb = nbformat.read(home, as_version=4)  # every page in the sidebar, in the notebooks' order
