@@ -66,7 +66,7 @@ def _plain_seconds(train, model, epochs, device):
     for _ in range(epochs): epoch()
     return time.perf_counter() - t0
 
-def one(path, name, epochs, device):
+def one(path, name, epochs, device, n_train=25000):
     "Time `epochs` epochs of model `name` through `path` in this process; return seconds and peak memory."
     import torch
     from fastai.callback.progress import ProgressCallback  # noqa: F401 (fastai's default callbacks, as users have them)
@@ -74,7 +74,7 @@ def one(path, name, epochs, device):
     from attnseq.learner import toy_learner
     from attnseq.models import get_model, model_options
     torch.manual_seed(0)
-    train = generate_sequences(25000, seed=42)
+    train = generate_sequences(n_train, seed=42)
     model = get_model(name)
     if device != 'cpu': torch.cuda.reset_peak_memory_stats()
     seeds = 1
@@ -95,7 +95,7 @@ def one(path, name, epochs, device):
         else: learn = toy_learner(toy_dataloaders(train, device=device), model)
         with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
     return dict(path=path, model=name, epochs=epochs, seeds=seeds, seconds=secs, s_per_epoch=secs / epochs,
-                samples_per_s=19968 * seeds * epochs / secs,  # 156 full batches of 128 per epoch and seed
+                samples_per_s=(n_train - int(0.2 * n_train)) // 128 * 128 * seeds * epochs / secs,  # full batches of 128 per epoch and seed
                 peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 peak_gpu_mb=torch.cuda.max_memory_allocated() / 2**20 if device != 'cpu' else None)
 
@@ -113,15 +113,16 @@ def main():
     p.add_argument('--epochs', type=int, default=2)  # timed epochs, after one warm-up epoch
     p.add_argument('--repeats', type=int, default=1)
     p.add_argument('--device', default='cpu')
+    p.add_argument('--n-train', type=int, default=25000, help='training samples (the post: 25000); fewer for a quick check of the script')
     p.add_argument('--one', nargs=2, metavar=('PATH', 'MODEL'), help=argparse.SUPPRESS)
     a = p.parse_args()
-    if a.one: print(json.dumps(one(*a.one, a.epochs, a.device))); return
+    if a.one: print(json.dumps(one(*a.one, a.epochs, a.device, a.n_train))); return
     if a.epochs < 1 or a.repeats < 1: sys.exit('--epochs and --repeats must be >= 1')
     models, rows = a.models.split(','), []
     for r in range(a.repeats):
         for name in models:
             for path in (PATHS if r % 2 == 0 else PATHS[::-1]):
-                cmd = [sys.executable, __file__, '--one', path, name, '--epochs', str(a.epochs), '--device', a.device]
+                cmd = [sys.executable, __file__, '--one', path, name, '--epochs', str(a.epochs), '--device', a.device, '--n-train', str(a.n_train)]
                 res = subprocess.run(cmd, capture_output=True, text=True)
                 if res.returncode: sys.exit(f'{path}/{name} failed:\n{res.stderr[-3000:]}')
                 rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
@@ -136,7 +137,7 @@ def main():
             s, n, gpu = med(path, name, 's_per_epoch'), med(path, name, 'seeds'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
             table.append(f"| {name} | {path} | {n} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
                          f"{s / n / med('plain', name, 's_per_epoch'):.2f} | {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
-    out = Path(__file__).parent/'results'/f'train-{a.device}.json'
+    out = Path(__file__).parent/'results'/f"train-{a.device}{'' if a.n_train == 25000 else f'-n{a.n_train}'}.json"
     out.parent.mkdir(exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
     tmp = out.with_suffix('.tmp')
