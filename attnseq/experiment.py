@@ -165,6 +165,8 @@ def run_name(model:str, seed:int)->str:
     "The folder name of a run: `<model>-s<seed>`."
     return f"{model}-s{seed}"
 
+def _has_attention(model:torch.nn.Module)->bool: return any(isinstance(o, AttentionLayer) for o in model.modules())
+
 def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequences, folder:Path, curves:dict, seconds:float, **extra)->dict:
     "Evaluate a trained run on the test set and save its files, `metrics.json` last."
     ev = evaluate(learn)  # after reading the recorder: get_preds logs a row of its own
@@ -173,7 +175,7 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     with atomic_path(folder/'preds.pt') as tmp: torch.save(ev.preds.half(), tmp)
     metrics = dict(model=model, seed=seed, params=count_params(learn.model), test_mse=ev.mse, test_mse_raw=ev.mse_raw,
                    **curves, seconds=seconds, device=str(learn.dls.device), git_commit=_git_commit(), **extra)
-    if any(isinstance(o, AttentionLayer) for o in learn.model.modules()): metrics.update(attention_shares(learn.model, test, learn.dls.norm))
+    if _has_attention(learn.model): metrics.update(attention_shares(learn.model, test, learn.dls.norm))
     write_json(folder/'metrics.json', metrics)
     return metrics
 
@@ -450,7 +452,7 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], test:ToySequences,
     x = norm.x(test.input[SHOW_IDXS[0] % test.n][None])
     for m in cfg.models:
         model, _ = load_weights(out/'runs'/run_name(m, cfg.seeds[0])/'weights.pt')
-        if not any(isinstance(o, AttentionLayer) for o in model.modules()): continue
+        if not _has_attention(model): continue
         maps = attention_maps(model.eval(), x)
         attn = maps[0][0] if maps[0].ndim == 3 else maps[0][0].mean(0)   # first sample; heads averaged
         save_chart(attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}"), out/f'attention_{m}')
@@ -460,7 +462,7 @@ def _with_shares(folder:Path, m:dict, test:ToySequences, norm:Normalization)->di
     "A finished run's metrics, with the attention shares added (and saved) if an earlier version didn't record them."
     if 'share_kind' in m: return m
     model, _ = load_weights(folder/'weights.pt')
-    if not any(isinstance(o, AttentionLayer) for o in model.modules()): return m
+    if not _has_attention(model): return m
     m = {**m, **attention_shares(model, test, norm)}
     write_json(folder/'metrics.json', m)
     return m

@@ -18,7 +18,7 @@ import fastai.callback.hook, fastai.callback.progress, fastai.callback.schedule 
 from fastai.callback.rnn import ModelResetter
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
-from fastai.optimizer import Adam, OptimWrapper
+from fastai.optimizer import OptimWrapper
 from fastai.torch_core import norm_bias_params
 from fastcore.foundation import L
 

@@ -9,7 +9,6 @@ __all__ = ['stackable', 'StackedModel', 'StackedDL', 'StackedMSE', 'StackedLosse
 import copy, time
 
 import torch
-import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.func import functional_call, stack_module_state
 from fastai.callback.core import Callback
@@ -19,9 +18,8 @@ from fastai.learner import Learner
 from fastai.torch_core import norm_bias_params
 from fastcore.basics import patch
 
-from .data import TensorDL, ToyDataLoaders
+from .data import TensorDL
 from .learner import FastAdam
-from .models import get_model
 
 # %% ../nbs/04_stacked.ipynb #a39f3e41
 def _why_not(model:nn.Module)->str|None:
