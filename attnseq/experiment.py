@@ -22,6 +22,7 @@ import pandas as pd
 import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import default_device
+from fastcore.foundation import L
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import master_bar, progress_bar
 
@@ -29,6 +30,7 @@ import attnseq
 from .data import Normalization, ToySequences, checksum, generate_sequences, plot_pattern, toy_dataloaders
 from .learner import TestCurve, evaluate, toy_learner
 from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS, variants as VARIANTS
+from .graphs import GraphStep
 from .stacked import stackable, stacked_learner
 
 # %% ../nbs/03_experiment.ipynb #cf29b5e4
@@ -187,17 +189,18 @@ def train_run(cfg:ExperimentConfig, # the experiment
               folder:Path, # where the run's files go
               bar=None, # a fastprogress bar to advance each epoch
               cbs=None, # extra fastai callbacks for the run's Learner
+              graph:bool=False, # replay each step from a CUDA graph (`GraphStep`; a GPU only)
              )->dict: # the run's metrics, as written to `metrics.json`
     "Train one model with one seed, evaluate it on the test set and save its files, `metrics.json` last."
     dls = toy_dataloaders(train, test, cfg.valid_pct, cfg.bs, cfg.norm, seed=seed, device=cfg.device)
-    learn = toy_learner(dls, init_model(model, seed), lr=cfg.lr, cbs=cbs)
+    learn = toy_learner(dls, init_model(model, seed), lr=cfg.lr, cbs=L(cbs) + ([GraphStep()] if graph else []))
     curve, extra = TestCurve(dls.test), [EpochBar(bar)] if bar is not None else []
     start = time.perf_counter()
     with deterministic(), learn.no_bar(), learn.no_logging(): learn.fit(cfg.epochs, cbs=[curve] + extra)
     seconds = time.perf_counter() - start
     values = [[float(v) for v in row[:2]] for row in learn.recorder.values]  # train (smoothed), valid loss
     curves = dict(train_loss=[v[0] for v in values], valid_loss=[v[1] for v in values], test_loss=curve.losses, epoch_seconds=curve.seconds)
-    return _finish_run(cfg, model, seed, learn, test, folder, curves, seconds)
+    return _finish_run(cfg, model, seed, learn, test, folder, curves, seconds, **({'graph': True} if graph else {}))
 
 # %% ../nbs/03_experiment.ipynb #7ee4a1e2
 def train_stacked(cfg:ExperimentConfig, # the experiment
@@ -208,10 +211,11 @@ def train_stacked(cfg:ExperimentConfig, # the experiment
                   out:Path, # the results folder: each run goes to `out/runs/<model>-s<seed>`
                   bar=None, # a fastprogress bar to advance each epoch
                   cbs=None, # extra fastai callbacks for the stacked Learner
+                  graph:bool=False, # replay each step from a CUDA graph (`GraphStep`; a GPU only)
                  )->list[dict]: # each run's metrics, as written to its `metrics.json`
     "Train one model from several seeds at once, stacked, then evaluate and save each seed's run as `train_run` would."
     dls = [toy_dataloaders(train, test, cfg.valid_pct, cfg.bs, cfg.norm, seed=s, device=cfg.device) for s in seeds]
-    learn = stacked_learner(dls, [init_model(model, s) for s in seeds], lr=cfg.lr, cbs=cbs)
+    learn = stacked_learner(dls, [init_model(model, s) for s in seeds], lr=cfg.lr, cbs=L(cbs) + ([GraphStep()] if graph else []))
     start = time.perf_counter()
     with deterministic(), learn.no_bar(), learn.no_logging(): learn.fit(cfg.epochs, cbs=[EpochBar(bar)] if bar is not None else [])
     seconds, sl = time.perf_counter() - start, learn.stacked_losses
@@ -220,7 +224,7 @@ def train_stacked(cfg:ExperimentConfig, # the experiment
         curves = dict(train_loss=[e[i] for e in sl.train_loss], valid_loss=[e[i] for e in sl.valid_loss],
                       test_loss=[e[i] for e in sl.test_loss], epoch_seconds=sl.seconds)
         one = toy_learner(dls[i], trained, lr=cfg.lr)
-        runs.append(_finish_run(cfg, model, seed, one, test, out/'runs'/run_name(model, seed), curves, seconds, stacked=list(seeds)))
+        runs.append(_finish_run(cfg, model, seed, one, test, out/'runs'/run_name(model, seed), curves, seconds, stacked=list(seeds), **({'graph': True} if graph else {})))
     return runs
 
 # %% ../nbs/03_experiment.ipynb #f2f31b46
@@ -473,12 +477,15 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                    figures:bool=True, # write the figures
                    cbs=None, # extra fastai callbacks for every run's Learner
                    stack:bool|None=None, # train the seeds of a model together (`train_stacked`); None: on a GPU
+                   graph:bool=False, # replay each training and validation step from a CUDA graph (`GraphStep`); a GPU only
                   )->pd.DataFrame: # test MSE per model, mean and std over seeds
     "Train every (model, seed) run of `cfg` not yet finished in `out`, then write the results and return the table."
+    device = torch.device(cfg.device) if cfg.device else default_device()
+    if graph and device.type != 'cuda': raise ValueError(f"`graph` replays CUDA graphs: it needs a GPU, and this experiment runs on {device}")
     out = prepare_folder(out, cfg)
     train, test = make_data(cfg)
     norm = Normalization.from_data(train, cfg.norm)
-    if stack is None: stack = (torch.device(cfg.device) if cfg.device else default_device()).type == 'cuda'
+    if stack is None: stack = device.type == 'cuda'
     todo = [(m, s) for s in cfg.seeds for m in cfg.models]
     runs = {k: _with_shares(out/'runs'/run_name(*k), done, test, norm) for k in todo if (done := _finished(out/'runs'/run_name(*k))) is not None}
     # the jobs: a model's unfinished seeds together when stacking (and it can be stacked), else one run each, seed by seed
@@ -492,8 +499,8 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         if how == 'kept': mb.write(f"{run_name(model, seeds[0])}: finished earlier, kept"); continue
         bar = progress_bar(range(cfg.epochs), parent=mb)
         bar.comment = ', '.join(run_name(model, s) for s in seeds); bar.update(0)
-        if how == 'stacked': done = train_stacked(cfg, model, seeds, train, test, out, bar, cbs)
-        else: done = [train_run(cfg, model, seeds[0], train, test, out/'runs'/run_name(model, seeds[0]), bar, cbs)]
+        if how == 'stacked': done = train_stacked(cfg, model, seeds, train, test, out, bar, cbs, graph)
+        else: done = [train_run(cfg, model, seeds[0], train, test, out/'runs'/run_name(model, seeds[0]), bar, cbs, graph)]
         for m in done:
             runs[model, m['seed']] = m
             mb.write(f"{run_name(model, m['seed'])}: test MSE {m['test_mse']:.5g} ({m['seconds']:.1f} s{', stacked' if how == 'stacked' else ''})")
@@ -523,6 +530,7 @@ def cli(task:str='unordered', # see `main`
         bs:int=128, # batch size
         lr:float=1e-3, # learning rate
         stack:str='auto', # 'auto' (on a GPU), 'yes' or 'no': train a model's seeds together
+        graph:bool=False, # replay each step from a CUDA graph (a GPU only)
         print_fn=print, # where messages go
        )->int: # the exit code: 0, 2 for bad input, 130 for Ctrl-C
     "Run the experiment the command line describes; return the exit code."
@@ -537,10 +545,12 @@ def cli(task:str='unordered', # see `main`
         if device:
             try: torch.empty(0, device=device)
             except (RuntimeError, AssertionError) as e: raise ValueError(f"device {device!r} is not available here: {e}") from None
+        if graph and (torch.device(device) if device else default_device()).type != 'cuda':
+            raise ValueError(f"--graph replays CUDA graphs: it needs a GPU, and this run would use {device or default_device()}")
         out = prepare_folder(out or f"runs/{'quick' if quick else 'post'}-{task}", cfg)
     except (ValueError, OSError) as e:  # bad arguments: nothing was trained or written
         print_fn(f"attnseq: error: {e}", file=sys.stderr); return 2
-    try: table = run_experiment(cfg, out, stack=stacking[stack])
+    try: table = run_experiment(cfg, out, stack=stacking[stack], graph=graph)
     except KeyboardInterrupt:
         kept = sorted(p.parent.name for p in out.glob('runs/*/metrics.json'))
         print_fn(f"interrupted: kept {len(kept)} finished run(s) in {out}: {', '.join(kept) or 'none'}; rerun the same command to resume", file=sys.stderr)
@@ -562,6 +572,7 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          bs:int=128, # batch size
          lr:float=1e-3, # learning rate
          stack:str='auto', # 'yes': train a model's seeds together, as one stacked model; 'auto': on a GPU only
+         graph:store_true=False, # replay each training step from a CUDA graph (a GPU only): much faster
         ):
     "Train and compare attention, CNN and LSTM models on the toy task; print the test MSE table."
-    sys.exit(cli(task, models, seeds, epochs, device, out, quick, bs, lr, stack))
+    sys.exit(cli(task, models, seeds, epochs, device, out, quick, bs, lr, stack, graph))

@@ -22,6 +22,7 @@ from fastai.optimizer import OptimWrapper
 from fastai.torch_core import norm_bias_params
 from fastcore.foundation import L
 
+import attnseq.graphs  # adds `Learner.to_graph`
 from .data import Normalization, TensorDL, ToyDataLoaders
 from .models import get_model
 

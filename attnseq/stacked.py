@@ -17,6 +17,7 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.torch_core import norm_bias_params
 from fastcore.basics import patch
+from fastcore.foundation import L
 
 from .data import TensorDL
 from .learner import FastAdam
@@ -106,9 +107,12 @@ def create_batches(self:StackedDL, samps):
 # %% ../nbs/04_stacked.ipynb #523cc5e3
 class StackedMSE(nn.Module):
     "Sum over the stacked models of each one's mean squared error; the last batch's per-model losses in `last`."
+    last = None
     def forward(self, pred:Tensor, targ:Tensor)->Tensor:
-        self.last = (pred.float() - targ.float()).square().flatten(1).mean(1)  # [S]
-        return self.last.sum()
+        per = (pred.float() - targ.float()).square().flatten(1).mean(1)  # [S]
+        if self.last is None or self.last.shape != per.shape or self.last.device != per.device: self.last = per.detach().clone()
+        else: self.last.copy_(per.detach())  # in place: a step replayed from a CUDA graph (`GraphStep`) updates the same tensor
+        return per.sum()
 
 class StackedLosses(Callback):
     "Per stacked model and epoch: fastai's smoothed training loss, the validation loss, the test loss and the seconds."
@@ -158,6 +162,6 @@ def stacked_learner(dls:list, # the `ToyDataLoaders` of each seed's run (same si
     loaders = DataLoaders(StackedDL([d.train for d in dls]), StackedDL([d.valid for d in dls]), device=dls[0].device)
     test = StackedDL([d.test for d in dls], shared=True) if all(d.test is not None for d in dls) else None
     losses = StackedLosses(test)
-    learn = Learner(loaders, model, loss_func=StackedMSE(), lr=lr, opt_func=FastAdam(no_wd=model.no_wd_params()), cbs=[losses, *(cbs or [])])
+    learn = Learner(loaders, model, loss_func=StackedMSE(), lr=lr, opt_func=FastAdam(no_wd=model.no_wd_params()), cbs=[losses, *L(cbs)])
     learn.stacked_losses = losses
     return learn

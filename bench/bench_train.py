@@ -2,7 +2,10 @@
 
 Paths: `post` (the post's DataBlock pipeline), `faithful` (attnseq's data with fastai's own Adam and the
 explicit attention), `attnseq` (the default: FastAdam, and SDPA on a GPU), `stacked` (five seeds trained at
-once as one stacked model: its time is for all five) and `plain` (a hand-written loop).
+once as one stacked model: its time is for all five) and `plain` (a hand-written loop). On a GPU also
+`graph` (the default path with `Learner.to_graph()`: every full batch's step replayed from a CUDA graph),
+`graph_bf16` (the same under bfloat16 autocast), `stacked_graph` (five seeds stacked, replayed) and
+`plain_graph` (the hand-written loop with its training step in one CUDA graph).
 
 Every (path, model) pair runs in a fresh process, so its peak memory is its own; the pairs alternate
 within each repeat, so all paths see the same machine load, and the ratios are taken within one run.
@@ -14,7 +17,8 @@ Writes bench/results/train-<device>.json and prints a markdown table.
 import argparse, json, os, platform, resource, statistics, subprocess, sys, time
 from pathlib import Path
 
-PATHS = ('post', 'faithful', 'attnseq', 'stacked', 'plain')
+PATHS = ('post', 'faithful', 'attnseq', 'graph', 'graph_bf16', 'stacked', 'stacked_graph', 'plain', 'plain_graph')
+GPU_ONLY = ('graph', 'graph_bf16', 'stacked_graph', 'plain_graph')
 STACKED_SEEDS = 5
 
 def _post_learner(train, model, lstm, device):
@@ -37,9 +41,10 @@ def _fit_seconds(learn, epochs):
     learn.fit(1)  # warm-up: first-call costs are not the steady state
     t0 = time.perf_counter(); learn.fit(epochs); return time.perf_counter() - t0
 
-def _plain_seconds(train, model, epochs, device):
+def _plain_seconds(train, model, epochs, device, graph=False):
     """A minimal loop: normalized tensors on the device, batches by shuffled index, fastai's Adam settings as
-    torch's AdamW, and a validation pass per epoch as fastai's `fit` makes one."""
+    torch's AdamW (fused on a GPU), and a validation pass per epoch as fastai's `fit` makes one. With `graph`
+    the training step (forward, backward, optimizer step) is captured once in a CUDA graph and replayed."""
     import torch
     import torch.nn.functional as F
     from attnseq.data import Normalization, split_idxs
@@ -48,15 +53,28 @@ def _plain_seconds(train, model, epochs, device):
     x, y = norm.x(train.input[tr]).to(device), norm.y(train.targets[tr]).to(device)
     xv, yv = norm.x(train.input[va]).to(device), norm.y(train.targets[va]).to(device)
     model = model.to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
+    cuda = device != 'cpu'
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01,
+                            **(dict(fused=True, capturable=graph) if cuda else {}))
     g = torch.Generator().manual_seed(0)
+    def step(xb, yb):
+        opt.zero_grad(set_to_none=True)
+        loss = F.mse_loss(model(xb), yb); loss.backward(); opt.step()
+    if graph:  # warm up on a side stream (these steps train too: a benchmark needs no exact replica), then capture
+        sx, sy = x[:128].clone(), y[:128].clone()
+        side = torch.cuda.Stream(); side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(3): step(sx, sy)
+        torch.cuda.current_stream().wait_stream(side)
+        cg = torch.cuda.CUDAGraph(); opt.zero_grad(set_to_none=True)
+        with torch.cuda.graph(cg): step(sx, sy)
     def epoch():
         if hasattr(model, 'reset'): model.reset()
         perm = torch.randperm(len(x), generator=g).to(device)
         for i in range(0, len(x) - 127, 128):
             idx = perm[i:i + 128]
-            loss = F.mse_loss(model(x[idx]), y[idx])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            if graph: torch.index_select(x, 0, idx, out=sx); torch.index_select(y, 0, idx, out=sy); cg.replay()
+            else: step(x[idx], y[idx])
         if hasattr(model, 'reset'): model.reset()
         with torch.no_grad(): valid = sum(F.mse_loss(model(xv[i:i + 128]), yv[i:i + 128]) for i in range(0, len(xv), 128))
         valid.item()
@@ -78,13 +96,14 @@ def one(path, name, epochs, device, n_train=25000):
     model = get_model(name)
     if device != 'cpu': torch.cuda.reset_peak_memory_stats()
     seeds = 1
-    if path == 'plain': secs = _plain_seconds(train, model, epochs, device)
-    elif path == 'stacked':
+    if path in ('plain', 'plain_graph'): secs = _plain_seconds(train, model, epochs, device, graph=path == 'plain_graph')
+    elif path in ('stacked', 'stacked_graph'):
         from attnseq.stacked import stackable, stacked_learner
         if not stackable(model): return dict(path=path, model=name, skipped=f'{name} is not stackable')
         seeds = STACKED_SEEDS
         dls = [toy_dataloaders(train, device=device, seed=s) for s in range(seeds)]
         learn = stacked_learner(dls, [get_model(name) for _ in range(seeds)])
+        if path == 'stacked_graph': learn.to_graph()
         with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
     else:
         if path == 'post': learn = _post_learner(train, model, name == 'lstm', device)
@@ -92,7 +111,9 @@ def one(path, name, epochs, device, n_train=25000):
             from fastai.optimizer import Adam
             if 'use_sdpa' in model_options(name): model = get_model(name, use_sdpa=False)  # the explicit attention
             learn = toy_learner(toy_dataloaders(train, device=device), model, opt_func=Adam)
-        else: learn = toy_learner(toy_dataloaders(train, device=device), model)
+        else:
+            learn = toy_learner(toy_dataloaders(train, device=device), model)
+            if path in ('graph', 'graph_bf16'): learn.to_graph(bf16=path == 'graph_bf16')
         with learn.no_bar(), learn.no_logging(): secs = _fit_seconds(learn, epochs)
     return dict(path=path, model=name, epochs=epochs, seeds=seeds, seconds=secs, s_per_epoch=secs / epochs,
                 samples_per_s=(n_train - int(0.2 * n_train)) // 128 * 128 * seeds * epochs / secs,  # full batches of 128 per epoch and seed
@@ -122,6 +143,7 @@ def main():
     for r in range(a.repeats):
         for name in models:
             for path in (PATHS if r % 2 == 0 else PATHS[::-1]):
+                if a.device == 'cpu' and path in GPU_ONLY: continue
                 cmd = [sys.executable, __file__, '--one', path, name, '--epochs', str(a.epochs), '--device', a.device, '--n-train', str(a.n_train)]
                 res = subprocess.run(cmd, capture_output=True, text=True)
                 if res.returncode: sys.exit(f'{path}/{name} failed:\n{res.stderr[-3000:]}')
@@ -133,7 +155,7 @@ def main():
              '|---|---|---:|---:|---:|---:|---:|---:|---:|']
     for name in models:
         for path in PATHS:
-            if any('skipped' in r for r in rows if r['path'] == path and r['model'] == name): continue
+            if not any(r['path'] == path and r['model'] == name and 'skipped' not in r for r in rows): continue
             s, n, gpu = med(path, name, 's_per_epoch'), med(path, name, 'seeds'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
             table.append(f"| {name} | {path} | {n} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
                          f"{s / n / med('plain', name, 's_per_epoch'):.2f} | {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
