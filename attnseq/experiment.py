@@ -181,6 +181,11 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     write_json(folder/'metrics.json', metrics)
     return metrics
 
+def _graph_counts(learn)->dict:
+    "How many training and validation steps a `GraphStep` replayed and left eager (nothing without one)."
+    gs = getattr(learn, 'graph_step', None)
+    return {} if gs is None else dict(graph=dict(replayed=dict(gs.replayed), eager=dict(gs.eager)))
+
 def train_run(cfg:ExperimentConfig, # the experiment
               model:str, # the model's registry name
               seed:int, # the run's seed
@@ -200,7 +205,7 @@ def train_run(cfg:ExperimentConfig, # the experiment
     seconds = time.perf_counter() - start
     values = [[float(v) for v in row[:2]] for row in learn.recorder.values]  # train (smoothed), valid loss
     curves = dict(train_loss=[v[0] for v in values], valid_loss=[v[1] for v in values], test_loss=curve.losses, epoch_seconds=curve.seconds)
-    return _finish_run(cfg, model, seed, learn, test, folder, curves, seconds, **({'graph': True} if graph else {}))
+    return _finish_run(cfg, model, seed, learn, test, folder, curves, seconds, **_graph_counts(learn))
 
 # %% ../nbs/03_experiment.ipynb #7ee4a1e2
 def train_stacked(cfg:ExperimentConfig, # the experiment
@@ -224,7 +229,7 @@ def train_stacked(cfg:ExperimentConfig, # the experiment
         curves = dict(train_loss=[e[i] for e in sl.train_loss], valid_loss=[e[i] for e in sl.valid_loss],
                       test_loss=[e[i] for e in sl.test_loss], epoch_seconds=sl.seconds)
         one = toy_learner(dls[i], trained, lr=cfg.lr)
-        runs.append(_finish_run(cfg, model, seed, one, test, out/'runs'/run_name(model, seed), curves, seconds, stacked=list(seeds), **({'graph': True} if graph else {})))
+        runs.append(_finish_run(cfg, model, seed, one, test, out/'runs'/run_name(model, seed), curves, seconds, stacked=list(seeds), **_graph_counts(learn)))
     return runs
 
 # %% ../nbs/03_experiment.ipynb #f2f31b46

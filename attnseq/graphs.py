@@ -6,7 +6,7 @@
 __all__ = ['CudaGraph', 'EagerGraph', 'GraphStep']
 
 # %% ../nbs/05_graphs.ipynb #12d09fd7
-import contextlib
+import contextlib, warnings
 
 import torch
 from torch import nn, Tensor
@@ -122,12 +122,16 @@ class GraphStep(Callback):
                 lrs = [torch.tensor(float(v), device=self.device) for v in floats]
                 for g, t in zip(self._opt.param_groups, lrs): g['lr'] = t
         try: outputs = graph.capture(step)
+        except RuntimeError as e:  # an operation that can't be recorded: this kind of step stays eager
+            warnings.warn(f"GraphStep can't record the {kind} step of {type(self._model).__name__} as a CUDA graph, so it runs eagerly: {e}")
+            outputs = graph = None
         finally:
             if lrs is not None:
                 for g, v in zip(self._opt.param_groups, floats): g['lr'] = v  # fastai's schedulers and Recorder see floats
         _restore(self._model, opt, snap)
+        if opt is not None: opt.zero_grad(set_to_none=True)
         fixed = [{k: g.get(k) for k in _FIXED} for g in self._opt.param_groups] if training else None
-        return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, fixed=fixed)
+        return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, lr_values=[None] * len(lrs or []), fixed=fixed)
 
     def _check_fixed(self, fixed:list):
         for i, (g, kept) in enumerate(zip(self._opt.param_groups, fixed)):
@@ -137,25 +141,33 @@ class GraphStep(Callback):
                 raise ValueError(f"GraphStep replays the optimizer step it recorded, but this fit changes the optimizer's settings "
                                  f"(param group {i}: {changed}); schedule the learning rate only (with `fit_one_cycle`, pass `moms=(m, m, m)`)")
 
+    def _eager(self, kind:str):
+        "Leave this batch to fastai's own step, with no gradient left over from a replayed step to add to."
+        if kind == 'train': self._opt.zero_grad(set_to_none=True)
+        self.eager[kind] += 1
+
     def before_batch(self):
         kind = 'train' if self.training else 'valid'
-        if len(self.xb) != 1 or len(self.yb) != 1: self.eager[kind] += 1; return
+        if len(self.xb) != 1 or len(self.yb) != 1: return self._eager(kind)
         x, y = self.xb[0], self.yb[0]
         rec = self.graphs.get(kind)
         if rec is None: rec = self.graphs[kind] = self._record(kind, x, y)
         xs, ys = rec['inputs']
-        if (x.shape, x.dtype, x.device, y.shape, y.dtype) != (xs.shape, xs.dtype, xs.device, ys.shape, ys.dtype):
-            self.eager[kind] += 1; return  # another shape (an incomplete batch): fastai's own eager step
+        if rec['graph'] is None or (x.shape, x.dtype, x.device, y.shape, y.dtype) != (xs.shape, xs.dtype, xs.device, ys.shape, ys.dtype):
+            return self._eager(kind)  # not recordable, or another shape (an incomplete batch): fastai's own step
         if rec['fixed'] is not None: self._check_fixed(rec['fixed'])
         xs.copy_(x); ys.copy_(y)
-        if rec['lrs'] is not None:
-            for g, t in zip(self._opt.param_groups, rec['lrs']): t.fill_(float(g['lr']))
+        for i, (g, t) in enumerate(zip(self._opt.param_groups, rec['lrs'] or [])):
+            if g['lr'] != rec['lr_values'][i]: t.fill_(float(g['lr'])); rec['lr_values'][i] = g['lr']
         rec['graph'].replay()
         pred, loss = rec['outputs']
-        self.learn.pred, self.learn.loss_grad = pred.clone(), loss.clone()  # copies: the next replay overwrites the outputs
-        self.learn.loss = self.learn.loss_grad.clone()
+        self.learn.pred, self.learn.loss_grad = pred.clone(), loss  # a copy of the prediction: the next replay overwrites the outputs
+        self.learn.loss = loss.clone()
         self.replayed[kind] += 1
         raise CancelBatchException  # fastai skips its own step; `after_batch` runs as usual
+
+    def after_fit(self):
+        if self._opt is not None: self._opt.zero_grad(set_to_none=True)  # the gradients of the last replay are not the model's
 
 # %% ../nbs/05_graphs.ipynb #3478bfe4
 @patch

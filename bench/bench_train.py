@@ -41,10 +41,11 @@ def _fit_seconds(learn, epochs):
     learn.fit(1)  # warm-up: first-call costs are not the steady state
     t0 = time.perf_counter(); learn.fit(epochs); return time.perf_counter() - t0
 
-def _plain_seconds(train, model, epochs, device, graph=False):
+def plain_epoch(train, model, device, graph=False):
     """A minimal loop: normalized tensors on the device, batches by shuffled index, fastai's Adam settings as
     torch's AdamW (fused on a GPU), and a validation pass per epoch as fastai's `fit` makes one. With `graph`
-    the training step (forward, backward, optimizer step) is captured once in a CUDA graph and replayed."""
+    the training step (forward, backward, optimizer step) is captured once in a CUDA graph and replayed.
+    Returns a function that trains one epoch."""
     import torch
     import torch.nn.functional as F
     from attnseq.data import Normalization, split_idxs
@@ -78,7 +79,11 @@ def _plain_seconds(train, model, epochs, device, graph=False):
         if hasattr(model, 'reset'): model.reset()
         with torch.no_grad(): valid = sum(F.mse_loss(model(xv[i:i + 128]), yv[i:i + 128]) for i in range(0, len(xv), 128))
         valid.item()
-        if device != 'cpu': torch.cuda.synchronize()
+        if cuda: torch.cuda.synchronize()
+    return epoch
+
+def _plain_seconds(train, model, epochs, device, graph=False):
+    epoch = plain_epoch(train, model, device, graph)
     epoch()
     t0 = time.perf_counter()
     for _ in range(epochs): epoch()
