@@ -20,7 +20,7 @@ from fastcore.basics import patch
 from fastcore.foundation import L
 
 from .data import TensorDL
-from .learner import FastAdam
+from .learner import FastAdam, ToyLearner
 
 # %% ../nbs/04_stacked.ipynb #a39f3e41
 def _why_not(model:nn.Module)->str|None:
@@ -156,12 +156,12 @@ def stacked_learner(dls:list, # the `ToyDataLoaders` of each seed's run (same si
                     lr:float=1e-3, # the learning rate `fit` uses by default
                     cbs=None, # extra callbacks
                    )->Learner:
-    "A fastai `Learner` that trains `models`, one per `dls`, stacked: each as its own run would, all in one step."
+    "A fastai `Learner` (a `ToyLearner`) that trains `models`, one per `dls`, stacked: each as its own run would, all in one step."
     if len(dls) != len(models): raise ValueError(f"one DataLoaders per model: got {len(dls)} DataLoaders and {len(models)} models")
     model = StackedModel(models).to(dls[0].device)
     loaders = DataLoaders(StackedDL([d.train for d in dls]), StackedDL([d.valid for d in dls]), device=dls[0].device)
     test = StackedDL([d.test for d in dls], shared=True) if all(d.test is not None for d in dls) else None
     losses = StackedLosses(test)
-    learn = Learner(loaders, model, loss_func=StackedMSE(), lr=lr, opt_func=FastAdam(no_wd=model.no_wd_params()), cbs=[losses, *L(cbs)])
+    learn = ToyLearner(loaders, model, loss_func=StackedMSE(), lr=lr, opt_func=FastAdam(no_wd=model.no_wd_params()), cbs=[losses, *L(cbs)])
     learn.stacked_losses = losses
     return learn
