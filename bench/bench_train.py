@@ -162,7 +162,7 @@ def main():
         for path in PATHS:
             if not any(r['path'] == path and r['model'] == name and 'skipped' not in r for r in rows): continue
             s, n, gpu = med(path, name, 's_per_epoch'), med(path, name, 'seeds'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
-            table.append(f"| {name} | {path} | {n} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
+            table.append(f"| {name} | {path} | {int(n)} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
                          f"{s / n / med('plain', name, 's_per_epoch'):.2f} | {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
     out = Path(__file__).parent/'results'/f"train-{a.device}{'' if a.n_train == 25000 else f'-n{a.n_train}'}.json"
     out.parent.mkdir(exist_ok=True)
