@@ -10,10 +10,9 @@ and their range.
 
 Writes bench/results/overhead-<device>.json and prints a markdown table.
 """
-import argparse, copy, json, statistics, subprocess, sys, time
-from pathlib import Path
+import argparse, copy, statistics, sys, time
 
-from bench_train import machine, plain_epoch
+from bench_train import plain_epoch, write_results
 
 def pairs_for(name, n_pairs, device, n_train=25000):
     "Seconds of each timed epoch of attnseq's default path (A) and of the minimal loop (B), alternating."
@@ -56,12 +55,6 @@ def main():
         med = lambda k: statistics.median(q[k] for q in ps)
         table.append(f"| {name} | {med('attnseq'):.2f} | {med('plain'):.2f} | {statistics.median(ratios):.3f} | {min(ratios):.3f}–{max(ratios):.3f} |")
         print(table[-1], file=sys.stderr)
-    out = Path(__file__).parent/'results'/f"overhead-{a.device}{'' if a.n_train == 25000 else f'-n{a.n_train}'}.json"
-    out.parent.mkdir(exist_ok=True)
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
-    tmp = out.with_suffix('.tmp')
-    tmp.write_text(json.dumps(dict(machine=machine(a.device), commit=commit, args=vars(a), results=results, table=table), indent=1))
-    tmp.replace(out)
-    print('\n'.join(table))
+    write_results('overhead', a, table, results=results)
 
 if __name__ == '__main__': main()

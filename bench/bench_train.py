@@ -133,6 +133,16 @@ def machine(device):
     gpu = torch.cuda.get_device_name() if device != 'cpu' else None
     return dict(cpu=cpu, cores=os.cpu_count(), gpu=gpu, python=platform.python_version(), torch=torch.__version__)
 
+def write_results(stem, args, table, **data):
+    "Write bench/results/<stem>-<device>[-n<N>].json with the machine, the commit and the arguments, and print the table."
+    out = Path(__file__).parent/'results'/f"{stem}-{args.device}{'' if args.n_train == 25000 else f'-n{args.n_train}'}.json"
+    out.parent.mkdir(exist_ok=True)
+    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
+    tmp = out.with_suffix('.tmp')
+    tmp.write_text(json.dumps(dict(machine=machine(args.device), commit=commit, args=vars(args), **data, table=table), indent=1))
+    tmp.replace(out)
+    print('\n'.join(table))
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', default='cnn,attention,lstm')
@@ -164,12 +174,6 @@ def main():
             s, n, gpu = med(path, name, 's_per_epoch'), med(path, name, 'seeds'), med(path, name, 'peak_gpu_mb') if a.device != 'cpu' else None
             table.append(f"| {name} | {path} | {int(n)} | {s:.2f} | {s / n:.2f} | {med(path, name, 'samples_per_s'):,.0f} | "
                          f"{s / n / med('plain', name, 's_per_epoch'):.2f} | {med(path, name, 'peak_rss_mb'):,.0f} | {'' if gpu is None else f'{gpu:,.0f}'} |")
-    out = Path(__file__).parent/'results'/f"train-{a.device}{'' if a.n_train == 25000 else f'-n{a.n_train}'}.json"
-    out.parent.mkdir(exist_ok=True)
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
-    tmp = out.with_suffix('.tmp')
-    tmp.write_text(json.dumps(dict(machine=machine(a.device), commit=commit, args=vars(a), runs=rows, table=table), indent=1))
-    tmp.replace(out)
-    print('\n'.join(table))
+    write_results('train', a, table, runs=rows)
 
 if __name__ == '__main__': main()
