@@ -68,7 +68,7 @@ class GraphStep(Callback):
         self.graphs, self.replayed, self.eager = {}, {'train': 0, 'valid': 0}, {'train': 0, 'valid': 0}
 
     def before_fit(self):
-        others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if getattr(type(cb), ev, None) is not None]
+        others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if hasattr(cb, ev)]  # as fastai finds handlers
         if others: raise ValueError(f"GraphStep replays whole steps, so callbacks acting inside a step would not run: {', '.join(others)}; remove them or GraphStep")
         opt = getattr(self.learn.opt, 'opt', None)
         if not isinstance(self.learn.opt, OptimWrapper) or not isinstance(opt, torch.optim.Optimizer) or 'capturable' not in opt.defaults:
