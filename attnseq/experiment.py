@@ -577,7 +577,7 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          bs:int=128, # batch size
          lr:float=1e-3, # learning rate
          stack:str='auto', # 'yes': train a model's seeds together, as one stacked model; 'auto': on a GPU only
-         graph:store_true=False, # replay each training step from a CUDA graph (a GPU only): much faster
+         graph:store_true=False, # replay each full batch's training and validation step from a CUDA graph (a GPU only)
         ):
     "Train and compare attention, CNN and LSTM models on the toy task; print the test MSE table."
     sys.exit(cli(task, models, seeds, epochs, device, out, quick, bs, lr, stack, graph))

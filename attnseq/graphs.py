@@ -80,7 +80,8 @@ class GraphStep(Callback):
         if self._model is not self.learn.model or self._opt is not opt: self.reset()  # a new model or optimizer: record again
         self._model, self._opt = self.learn.model, opt
 
-    def _autocast(self): return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)
+    def _autocast(self):  # no cache of cast weights: a recording must not keep pointers to tensors freed after it
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16, cache_enabled=False)
 
     def _train_step(self, x:Tensor, y:Tensor):
         self._opt.zero_grad(set_to_none=True)  # the backward pass then writes fresh gradients, not sums
