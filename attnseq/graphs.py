@@ -20,7 +20,18 @@ class CudaGraph:
     "Record a step with `torch.cuda.graph`; `replay` launches its kernels again, on the same memory."
     def __init__(self): self.graph = torch.cuda.CUDAGraph()
     def capture(self, step): # a function of no arguments returning tensors
-        with torch.cuda.graph(self.graph): return step()
+        "Record `step` on a stream of its own; whatever happens, the caller's stream is current again after, and a failure raises its own error."
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):  # restores the caller's stream on the way out, failure included
+            self.graph.capture_begin()
+            try: out = step()
+            except BaseException:
+                with contextlib.suppress(RuntimeError): self.graph.capture_end()  # ends the broken capture; its own error would hide the cause
+                raise
+            self.graph.capture_end()
+        torch.cuda.current_stream().wait_stream(stream)
+        return out
     def replay(self): self.graph.replay()
 
 class EagerGraph:
@@ -66,6 +77,7 @@ class GraphStep(Callback):
     def reset(self):
         "Forget the recordings (they hold GPU memory): the next full batches record again."
         self.graphs, self.replayed, self.eager = {}, {'train': 0, 'valid': 0}, {'train': 0, 'valid': 0}
+        self._recorded_at = None
 
     def before_fit(self):
         others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if hasattr(cb, ev)]  # as fastai finds handlers
@@ -77,8 +89,20 @@ class GraphStep(Callback):
         self.device = next(self.learn.model.parameters()).device
         if self.graph_cls is CudaGraph and self.device.type != 'cuda':
             raise ValueError(f"GraphStep records CUDA graphs, but the model is on {self.device}: move the model and data to a GPU, or leave GraphStep out")
-        if self._model is not self.learn.model or self._opt is not opt: self.reset()  # a new model or optimizer: record again
         self._model, self._opt = self.learn.model, opt
+        self._check_memory()
+
+    def _memory(self)->tuple:
+        "Where the tensors a recording reads and writes live: every parameter, buffer and optimizer state tensor."
+        state = [v for s in self._opt.state.values() for v in s.values() if isinstance(v, Tensor)]
+        return (id(self._model), id(self._opt), *(t.data_ptr() for t in (*self._model.parameters(), *self._model.buffers(), *state)))
+
+    def _check_memory(self):
+        "Forget the recordings if any tensor they use has moved (a new model or optimizer, `model.to()`, reloaded optimizer state)."
+        if self.graphs and self._memory() != self._recorded_at: self.reset()
+
+    def before_train(self): self._check_memory()
+    def before_validate(self): self._check_memory()
 
     def _autocast(self):  # no cache of cast weights: a recording must not keep pointers to tensors freed after it
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16, cache_enabled=False)
@@ -120,7 +144,7 @@ class GraphStep(Callback):
             self._opt.zero_grad(set_to_none=True)
             if cuda:  # the recorded step reads its learning rate from a tensor, set before each replay
                 floats = [g['lr'] for g in self._opt.param_groups]
-                lrs = [torch.tensor(float(v), device=self.device) for v in floats]
+                lrs = [torch.tensor(float(v), dtype=torch.float32, device=self.device) for v in floats]
                 for g, t in zip(self._opt.param_groups, lrs): g['lr'] = t
         try: outputs = graph.capture(step)
         except RuntimeError as e:  # an operation that can't be recorded: this kind of step stays eager
@@ -132,7 +156,9 @@ class GraphStep(Callback):
         _restore(self._model, opt, snap)
         if opt is not None: opt.zero_grad(set_to_none=True)
         fixed = [{k: g.get(k) for k in _FIXED} for g in self._opt.param_groups] if training else None
-        return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, lr_values=[None] * len(lrs or []), fixed=fixed)
+        self._recorded_at = self._memory()  # the optimizer's state exists now: the warm-up created it
+        return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, lr_values=[None] * len(lrs or []), fixed=fixed,
+                    reduction=getattr(self.learn.loss_func, 'reduction', None))
 
     def _check_fixed(self, fixed:list):
         for i, (g, kept) in enumerate(zip(self._opt.param_groups, fixed)):
@@ -156,6 +182,8 @@ class GraphStep(Callback):
         xs, ys = rec['inputs']
         if rec['graph'] is None or (x.shape, x.dtype, x.device, y.shape, y.dtype) != (xs.shape, xs.dtype, xs.device, ys.shape, ys.dtype):
             return self._eager(kind)  # not recordable, or another shape (an incomplete batch): fastai's own step
+        if getattr(self.learn.loss_func, 'reduction', None) != rec['reduction']:
+            return self._eager(kind)  # e.g. `get_preds(with_loss=True)` asks for per-item losses: the recording returns their mean
         if rec['fixed'] is not None: self._check_fixed(rec['fixed'])
         xs.copy_(x); ys.copy_(y)
         for i, (g, t) in enumerate(zip(self._opt.param_groups, rec['lrs'] or [])):

@@ -130,13 +130,23 @@ def attention(self:AttentionLayer, x:torch.Tensor, # the layer's input, `[bs, in
 
 # %% ../nbs/01_models.ipynb #15f1ab42
 @patch
+def _heads_last(self:AttentionLayer, conv:nn.Conv1d, # `conv_Q`, `conv_K` or `conv_V`
+                xt:torch.Tensor,                      # the layer's input, positions first: `[bs, L, in_channels]`
+               )->torch.Tensor:                       # `[bs, n_heads, L, c/n_heads]`, its last stride 1
+    "A 1×1 conv as a matmul with the positions first, split into heads: the layout the fused SDPA kernels need (a unit last stride)."
+    bs, L, _ = xt.shape
+    return (xt @ conv.weight[:, :, 0].t()).view(bs, L, self.n_heads, -1).transpose(1, 2)  # [bs, L, c] -> [bs, h, L, c/h]
+
+@patch
 def forward(self:AttentionLayer, x:torch.Tensor, # input, `[bs, in_channels, L]`
            )->torch.Tensor:                       # output, `[bs, out_channels, L]`
     "Each output position: the attention-weighted average of the values of all positions."
-    Q, K, V = (self._split_heads(conv(x)) for conv in (self.conv_Q, self.conv_K, self.conv_V))  # [bs, h, dk|dk|dv, L]
-    if x.is_cuda if self.use_sdpa is None else self.use_sdpa:  # [bs, h, L, dk], [bs, h, L, dk], [bs, h, L, dv] -> [bs, h, L, dv]
-        y = F.scaled_dot_product_attention(Q.transpose(2, 3), K.transpose(2, 3), V.transpose(2, 3), scale=self.scale)
-    else: y = self._map(Q, K) @ V.transpose(2, 3)  # [bs, h, L, L] @ [bs, h, L, dv] -> [bs, h, L, dv]
+    if x.is_cuda if self.use_sdpa is None else self.use_sdpa:
+        Q, K, V = (self._heads_last(conv, x.transpose(1, 2)) for conv in (self.conv_Q, self.conv_K, self.conv_V))  # [bs, h, L, dk|dk|dv]
+        y = F.scaled_dot_product_attention(Q, K, V, scale=self.scale)             # [bs, h, L, dv]
+    else:
+        Q, K, V = (self._split_heads(conv(x)) for conv in (self.conv_Q, self.conv_K, self.conv_V))  # [bs, h, dk|dk|dv, L]
+        y = self._map(Q, K) @ V.transpose(2, 3)  # [bs, h, L, L] @ [bs, h, L, dv] -> [bs, h, L, dv]
     return y.transpose(2, 3).reshape(x.shape[0], -1, x.shape[-1])  # [bs, h, dv, L] -> [bs, out_channels, L]
 
 # %% ../nbs/01_models.ipynb #37e5c79b

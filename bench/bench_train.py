@@ -135,7 +135,7 @@ def machine(device):
 
 def write_results(stem, args, table, **data):
     "Write bench/results/<stem>-<device>[-n<N>].json with the machine, the commit and the arguments, and print the table."
-    out = Path(__file__).parent/'results'/f"{stem}-{args.device}{'' if args.n_train == 25000 else f'-n{args.n_train}'}.json"
+    out = Path(getattr(args, 'results_dir', None) or Path(__file__).parent/'results')/f"{stem}-{args.device}{'' if args.n_train == 25000 else f'-n{args.n_train}'}.json"
     out.parent.mkdir(exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip() or None
     tmp = out.with_suffix('.tmp')
@@ -150,21 +150,27 @@ def main():
     p.add_argument('--repeats', type=int, default=1)
     p.add_argument('--device', default='cpu')
     p.add_argument('--n-train', type=int, default=25000, help='training samples (the post: 25000); fewer for a quick check of the script')
-    p.add_argument('--one', nargs=2, metavar=('PATH', 'MODEL'), help=argparse.SUPPRESS)
+    p.add_argument('--per-path', action='store_true', help='one process per path for all models (fewer process starts: the GPU check)')
+    p.add_argument('--results-dir', default=str(Path(__file__).parent/'results'), help='where the JSON goes')
+    p.add_argument('--one', nargs=2, metavar=('PATH', 'MODELS'), help=argparse.SUPPRESS)
     a = p.parse_args()
-    if a.one: print(json.dumps(one(*a.one, a.epochs, a.device, a.n_train))); return
+    if a.one:
+        for name in a.one[1].split(','): print(json.dumps(one(a.one[0], name, a.epochs, a.device, a.n_train)), flush=True)
+        return
     if a.epochs < 1 or a.repeats < 1: sys.exit('--epochs and --repeats must be >= 1')
     models, rows = a.models.split(','), []
     for r in range(a.repeats):
-        for name in models:
+        groups = [','.join(models)] if a.per_path else models
+        for group in groups:
             for path in (PATHS if r % 2 == 0 else PATHS[::-1]):
                 if a.device == 'cpu' and path in GPU_ONLY: continue
-                cmd = [sys.executable, __file__, '--one', path, name, '--epochs', str(a.epochs), '--device', a.device, '--n-train', str(a.n_train)]
+                cmd = [sys.executable, __file__, '--one', path, group, '--epochs', str(a.epochs), '--device', a.device, '--n-train', str(a.n_train)]
                 res = subprocess.run(cmd, capture_output=True, text=True)
-                if res.returncode: sys.exit(f'{path}/{name} failed:\n{res.stderr[-3000:]}')
-                rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
-                if 'skipped' in rows[-1]: print(f"{path:>8} {name:>10}: skipped ({rows[-1]['skipped']})", file=sys.stderr); continue
-                print(f"{path:>8} {name:>10}: {rows[-1]['s_per_epoch']:.2f} s/epoch", file=sys.stderr)
+                if res.returncode: sys.exit(f'{path}/{group} failed:\n{res.stderr[-3000:]}')
+                for line in res.stdout.strip().splitlines()[-len(group.split(',')):]:
+                    rows.append(json.loads(line)); name = rows[-1]['model']
+                    if 'skipped' in rows[-1]: print(f"{path:>8} {name:>10}: skipped ({rows[-1]['skipped']})", file=sys.stderr); continue
+                    print(f"{path:>8} {name:>10}: {rows[-1]['s_per_epoch']:.2f} s/epoch", file=sys.stderr)
     med = lambda path, name, k: statistics.median(r[k] for r in rows if r['path'] == path and r['model'] == name)
     table = ['| model | path | seeds | s/epoch | s/epoch per seed | samples/s | × plain loop, per seed | peak RSS MB | peak GPU MB |',
              '|---|---|---:|---:|---:|---:|---:|---:|---:|']
