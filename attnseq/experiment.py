@@ -67,8 +67,9 @@ def _check_config(cfg):
     if cfg.n_train - n_valid < cfg.bs:
         raise ValueError(f"`bs` {cfg.bs} is larger than the training split ({cfg.n_train - n_valid} samples): no full batch, no training step")
     if cfg.device is not None:
-        try: torch.device(cfg.device)
+        try: kind = torch.device(cfg.device).type
         except (RuntimeError, TypeError): raise ValueError(f"unknown device {cfg.device!r}: expected e.g. 'cpu' or 'cuda'") from None
+        if kind not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {cfg.device!r} can't train: expected 'cpu', 'cuda' or 'mps'")
 
 # %% ../nbs/03_experiment.ipynb #5e192b54
 @dataclass(frozen=True)
@@ -565,22 +566,26 @@ def run_predictions(out:str|Path, # the results folder
     learn = toy_learner(dls, net, lr=cfg.lr)
     with learn.no_bar(): return evaluate(learn).preds
 
-def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences, test:ToySequences, norm):
-    "Write the loss curves, the prediction comparison and the attention heatmaps of the first seed."
+def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences, test:ToySequences, norm)->dict:
+    "The loss curves, the prediction comparison and the attention heatmaps of the first seed, by file name (nothing written yet)."
     seed = cfg.seeds[0]
     shown = [r['model'] for r in runs if r['seed'] == seed]
     figs = {'loss_curves.png': plot_curves(runs, f"{cfg.task} task"),
             'predictions.png': plot_predictions(test, {m: run_predictions(out, cfg, m, seed, train, test) for m in shown}, norm)}
-    for name, fig in figs.items():
-        with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=110)
-        plt.close(fig)
     x = norm.x(test.input[SHOW_IDXS[0] % test.n][None])
     for m in shown:
         model, _ = load_weights(run_dir(out, m, seed)/'weights.pt')
         if not _has_attention(model): continue
         maps = attention_maps(model.eval(), x)
         attn = maps[0][0] if maps[0].ndim == 3 else maps[0][0].mean(0)   # first sample; heads averaged
-        save_chart(attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}"), out/f'attention_{m}')
+        figs[f'attention_{m}'] = attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}")
+    return figs
+
+def _save_figures(out:Path, figs:dict):
+    for name, fig in figs.items():
+        if isinstance(fig, alt.TopLevelMixin): save_chart(fig, out/name); continue
+        with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=110)
+        plt.close(fig)
 
 # %% ../nbs/03_experiment.ipynb #2b7b86aa
 class FolderBusy(RuntimeError):
@@ -635,6 +640,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         todo = [(m, s) for s in cfg.seeds for m in cfg.models]
         remove_stale_temps(out)  # what a killed writer left: this process holds the folder, so nobody is writing them
         runs = {k: done for k in todo if (done := _finished(run_dir(out, *k), config_id(cfg))) is not None}
+        _warn_threads(out, todo, runs)
         # the jobs: a model's unfinished seeds together when stacking (and it can be stacked), else one run each, seed by seed
         left = [k for k in todo if k not in runs]
         stacked = {m for m in cfg.models if stack and stackable(get_model(m)) and sum(k[0] == m for k in left) > 1}
@@ -658,6 +664,14 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
     if failed: raise RunFailed(f"{len(failed)} job(s) failed, the others' results are in {out}: " + '; '.join(failed.values()))
     return summarize([runs[k] for k in todo])
 
+def _warn_threads(out:Path, todo:list, runs:dict):
+    "Say once if the runs left to train will use another thread count than the folder's finished runs: a seed repeats bit for bit only at one count."
+    counts = sorted({r.get('numerics', {}).get('threads') for r in read_results(out)} - {None})
+    now = torch.get_num_threads()
+    if any(k not in runs for k in todo) and counts and counts != [now]:
+        warnings.warn(f"{out}: its runs trained with {', '.join(map(str, counts))} torch thread(s), this process uses {now}: the new runs "
+                      f"will not repeat bit for bit at the folder's count (set it with torch.set_num_threads or OMP_NUM_THREADS)")
+
 def write_results(out:str|Path, # a results folder
                   train:ToySequences=None, # its training samples (default: drawn from its config)
                   test:ToySequences=None, # its test samples
@@ -672,6 +686,7 @@ def write_results(out:str|Path, # a results folder
     if norm is None: norm = Normalization.from_data(train, cfg.norm)
     runs = read_results(out)
     table = summarize(runs)
+    figs = _figures(out, cfg, runs, train, test, norm) if figures and runs else {}  # every weights file read before anything is written
     results = dict(config=asdict(cfg), config_id=config_id(cfg), versions=_versions(), device=_device_name(cfg.device),
                    threads=torch.get_num_threads(), git_commit=_git_commit(),
                    data=dict(train=[checksum(t) for t in train], test=[checksum(t) for t in test],
@@ -681,7 +696,7 @@ def write_results(out:str|Path, # a results folder
     with atomic_path(out/'results.csv') as tmp:
         pd.DataFrame(runs).drop(columns=['train_loss', 'valid_loss', 'test_loss', 'epoch_seconds', 'numerics', 'versions', 'graph'], errors='ignore').to_csv(tmp, index=False)
     write_text(out/'results.md', markdown_table(table))
-    if figures and runs: _figures(out, cfg, runs, train, test, norm)
+    _save_figures(out, figs)
     return table
 
 # %% ../nbs/03_experiment.ipynb #c0ffee11
@@ -779,7 +794,7 @@ def _run_locked(cfg, out, stack, graph, figures, print_fn)->int:
         kept = sorted(p.parent.name for p in out.glob('runs/*/metrics.json'))
         print_fn(f"interrupted: kept {len(kept)} finished run(s) in {out}: {', '.join(kept) or 'none'}; rerun the same command to resume", file=sys.stderr)
         return 130
-    except ValueError as e:  # a file in the folder refused: corrupt, or not attnseq's
+    except (ValueError, OSError) as e:  # a file in the folder refused (corrupt, or not attnseq's), a failed run, a full disk
         print_fn(f"attnseq: error: {e}", file=sys.stderr); return 1
     print_fn(markdown_table(table)); print_fn(f"results in {out}")
     return 0
