@@ -737,7 +737,7 @@ def study_markdown(table:pd.DataFrame, # from `study_table`
                    models:dict|None=None, # task: the models to show, in order (default: all)
                   )->str:
     "The study as a short markdown table: task, model (its plain name), seeds, test MSE as mean ± std."
-    pm = lambda m, s: f"{m:.2g}" + ('' if pd.isna(s) else f" ± {s:.1g}")
+    pm = lambda m, s: f"{m:.3g}" + ('' if pd.isna(s) else f" ± {s:.1g}")
     lines = ['| task | model | seeds | test MSE |', '|---|---|---:|---:|']
     for task in dict.fromkeys(table.index.get_level_values('task')):
         rows = table.loc[task]
