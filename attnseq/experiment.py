@@ -715,7 +715,7 @@ def read_or_run(cfg:ExperimentConfig, # the runs wanted: its models and seeds
     "`cfg`'s table from `out`: read when every run of `cfg` is finished there (nothing is written), else `run_experiment` trains the missing runs."
     out = Path(out)
     if (out/'config.json').exists():
-        have = json.loads((out/'config.json').read_text())
+        have = read_config(out)
         if config_id(have) != config_id(cfg): return run_experiment(cfg, out, figures=figures)  # refuses, naming what differs
         done = {(r['model'], r['seed']): r for r in read_results(out) if r.get('config_id') == config_id(cfg)}
         if all((m, s) in done for s in cfg.seeds for m in cfg.models): return summarize([done[m, s] for s in cfg.seeds for m in cfg.models])
@@ -846,8 +846,8 @@ def verify_runs(folder:str|Path, # a results folder
     "Retrain `runs` of `folder` from its recorded config and thread counts, in a temporary folder, and compare them with what `folder` records."
     folder = Path(folder)
     if not (isinstance(rtol, (int, float)) and 0 <= rtol < float('inf')): raise ValueError(f"`rtol` must be a finite number >= 0, got {rtol!r}")
-    try: cfg = ExperimentConfig(**json.loads((folder/'config.json').read_text()))
-    except (OSError, ValueError, TypeError) as e: raise ValueError(f"{folder} is not a readable attnseq results folder ({e})") from None
+    try: cfg = ExperimentConfig(**read_config(folder))
+    except (OSError, ValueError) as e: raise ValueError(f"{folder} is not a readable attnseq results folder ({e})") from None
     done = {run_name(r['model'], r['seed']): r for r in read_results(folder)}
     if not done: raise ValueError(f"{folder} holds no finished run to verify")
     if runs is None: runs = [min(done, key=lambda k: done[k]['seconds'])]

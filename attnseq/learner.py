@@ -139,6 +139,7 @@ def saved_overfit_check(path:str|Path, # a JSON file: read when it holds this ch
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed); net = get_model(model)
     res = overfit_check(net, x, y, steps=steps, **kwargs)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     tmp.write_text(json.dumps(dict(settings=settings, losses=res.losses.tolist())))
     os.replace(tmp, path)
