@@ -68,7 +68,8 @@ def main():
     (out/'gpu_check.md').write_text('\n'.join(lines) + '\n')
     (out/'gpu_check.json').write_text(json.dumps(dict(tests=tests, bench=bench, runner=runs, dry_run=dry,
                                                       targets=[dict(target=t, met=ok, figure=f) for t, ok, f in targets]), indent=1))
-    for t, ok, fig in targets: print(f"target {'n/a   ' if ok is None else 'met   ' if ok else 'MISSED'} {t}: {fig}")
+    for t, ok, fig in targets:  # a dry run's figures are the CPU's: they say nothing about the targets
+        print(f"{'dry run, CPU figure: ' if dry else ''}target {'n/a   ' if ok is None else 'met   ' if ok else 'MISSED'} {t}: {fig}")
     if tests: print(f"tests: {sum(c['ok'] for c in tests['checks'])} passed, {sum(not c['ok'] for c in tests['checks'])} failed")
 
 if __name__ == '__main__': main()
