@@ -570,8 +570,8 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences
     "The loss curves, the prediction comparison and the attention heatmaps of the first seed, by file name (nothing written yet)."
     seed = cfg.seeds[0]
     shown = [r['model'] for r in runs if r['seed'] == seed]
-    figs = {'loss_curves.png': plot_curves(runs, f"{cfg.task} task"),
-            'predictions.png': plot_predictions(test, {m: run_predictions(out, cfg, m, seed, train, test) for m in shown}, norm)}
+    preds = {m: run_predictions(out, cfg, m, seed, train, test) for m in shown}  # the weights read first: a corrupt file stops before any figure
+    figs = {'loss_curves.png': plot_curves(runs, f"{cfg.task} task"), 'predictions.png': plot_predictions(test, preds, norm)}
     x = norm.x(test.input[SHOW_IDXS[0] % test.n][None])
     for m in shown:
         model, _ = load_weights(run_dir(out, m, seed)/'weights.pt')
