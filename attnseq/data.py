@@ -8,7 +8,7 @@ __all__ = ['SEQ_LEN', 'HEIGHT_RANGE', 'WIDTH_RANGE', 'NOISE_LEVEL', 'MIN_GAP', '
            'ToyDataLoaders', 'toy_dataloaders']
 
 # %% ../nbs/00_data.ipynb #463109c6
-import hashlib, math, numbers, random
+import hashlib, math, random
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -19,6 +19,8 @@ from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.torch_core import default_device
 from fastcore.basics import patch
+
+from .checks import check_choice, check_device, check_flag, check_int, check_number, check_seed, check_tensor, check_type
 
 # %% ../nbs/00_data.ipynb #23c81d6d
 SEQ_LEN = 100                # positions per sequence
@@ -31,10 +33,7 @@ MIN_GAP = 4.0                # the two heights to be averaged must differ by mor
 def _check_generator(seed, generator):
     "The generator to draw from: a new one for `seed`, `generator` itself, or `None` for torch's global RNG."
     if seed is not None and generator is not None: raise ValueError("pass either `seed` or `generator`, not both")
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
-        return torch.Generator().manual_seed(int(seed))
+    if seed is not None: return torch.Generator().manual_seed(check_seed(seed))
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"`generator` must be a torch.Generator, got {type(generator).__name__}")
     return generator
@@ -70,6 +69,10 @@ def positions_to_sequences(tr:Tensor, # [n, 2, 3] triangles as (position, height
                            generator:torch.Generator|None=None, # RNG of the noise; `None`: torch's global RNG
                           )->tuple[Tensor, Tensor]: # noisy sequences [n, seq_len] and collision flags [n]
     "Render triangles `tr` and boxes `bx` as noisy sequences, and flag samples whose shapes touch."
+    check_tensor(tr, 'tr', ('n', 2, 3)); check_tensor(bx, 'bx', ('n', 2, 3))
+    if len(tr) != len(bx): raise ValueError(f"`tr` and `bx` must describe the same samples: {len(tr)} vs {len(bx)}")
+    noise_level, seq_len = check_number(noise_level, 'noise_level', min=0), check_int(seq_len, 'seq_len', min=1)
+    generator = _check_generator(None, generator)
     seqs, collisions = _render(tr, bx, seq_len)
     return _add_noise(seqs, torch.rand(seqs.shape, generator=generator), noise_level), collisions
 
@@ -95,8 +98,6 @@ class ToySequences:
         return f"{type(self).__name__}(n={self.n}, seq_len={self.seq_len}, task={task})"
 
 # %% ../nbs/00_data.ipynb #9cc1e873
-def _is_int(x)->bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
 def _check_range(name, rng):
     "`rng` as a `(low, high)` pair of floats, or a clear error."
     try: low, high = (float(o) for o in rng)
@@ -108,15 +109,13 @@ def _check_range(name, rng):
 # %% ../nbs/00_data.ipynb #854057f1
 def _check_task(n, group_by_locations, seq_len, height_range, width_range, noise_level, min_gap):
     "Validate `generate_sequences`'s arguments; return the ranges as float pairs."
-    if not _is_int(n): raise TypeError(f"`n` must be an int, got {type(n).__name__}")
-    if n <= 0: raise ValueError(f"`n` must be positive, got {n}")
+    check_int(n, 'n', min=1)
     if not isinstance(group_by_locations, bool):
         raise TypeError(f"`group_by_locations` must be True (ordered task) or False (unordered), got {group_by_locations!r}")
-    if not _is_int(seq_len) or seq_len <= 0: raise ValueError(f"`seq_len` must be a positive int, got {seq_len!r}")
+    check_int(seq_len, 'seq_len', min=1)
     hmin, hmax = _check_range('height_range', height_range)
     wmin, wmax = _check_range('width_range', width_range)
-    if not (noise_level >= 0 and math.isfinite(noise_level)): raise ValueError(f"`noise_level` must be >= 0, got {noise_level}")
-    if not (min_gap >= 0 and math.isfinite(min_gap)): raise ValueError(f"`min_gap` must be >= 0, got {min_gap}")
+    check_number(noise_level, 'noise_level', min=0); check_number(min_gap, 'min_gap', min=0)
     if hmin <= 0: raise ValueError(f"`height_range`: heights must be positive, got min={hmin}")
     if wmin <= 0: raise ValueError(f"`width_range`: widths must be positive, got min={wmin}")
     if 4 * wmin >= seq_len:
@@ -202,6 +201,7 @@ def generate_sequences(n:int, # number of samples to return
                       )->ToySequences: # inputs, targets and the shape parameters behind them
     "Sample `n` valid input/target pairs of Fleuret's 1D toy task."
     height_range, width_range = _check_task(n, group_by_locations, seq_len, height_range, width_range, noise_level, min_gap)
+    check_flag(check_box_gap, 'check_box_gap'); check_int(max_rejected, 'max_rejected', min=1)
     generator = _check_generator(seed, generator)
     parts, remaining, rejected = [], n, 0
     while remaining:
@@ -219,7 +219,7 @@ def generate_sequences(n:int, # number of samples to return
 def checksum(t:Tensor, # any tensor, on any device
             )->str: # hex digest
     "SHA-256 of a tensor's dtype, shape and values: equal checksums mean bit-for-bit equal tensors."
-    t = t.detach().cpu().contiguous()
+    t = check_type(t, 't', Tensor).detach().cpu().contiguous()
     h = hashlib.sha256(f"{t.dtype}{tuple(t.shape)}".encode())
     h.update(t.numpy().tobytes())
     return h.hexdigest()
@@ -241,11 +241,13 @@ def plot_pattern(inp, # one input sequence, [L] or [1, L]
                  title:str|None=None, # axes title
                 ): # the axes drawn on
     "Plot a sequence of the toy task with its target and, optionally, predictions."
-    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
-    ax.plot(_as_line(inp, 'inp'), label=label)
-    if target is not None: ax.plot(_as_line(target, 'target'), label='target')
     if preds is not None and not isinstance(preds, dict): preds = {'prediction': preds}
-    for name, p in (preds or {}).items(): ax.plot(_as_line(p, f'preds[{name!r}]'), '--', label=name)
+    lines = [('inp', label, inp, '-'), ('target', 'target', target, '-')] + [(f'preds[{k!r}]', k, v, '--') for k, v in (preds or {}).items()]
+    lines = [(arg, name, _as_line(v, arg), style) for arg, name, v, style in lines if v is not None]
+    for arg, _, line, _ in lines[1:]:  # every line checked before anything is drawn
+        if len(line) != len(lines[0][2]): raise ValueError(f"`{arg}` has {len(line)} positions and `inp` {len(lines[0][2])}: expected the same length")
+    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
+    for _, name, line, style in lines: ax.plot(line, style, label=name)
     if legend: ax.legend(fontsize='small')
     if title: ax.set_title(title)
     return ax
@@ -261,8 +263,8 @@ class Normalization:
     mode: str = 'joint'   # 'joint': the post's stats over inputs and targets; 'input': Fleuret's; 'none'
 
     def __post_init__(self):
-        if self.mode not in NORM_MODES: raise ValueError(f"`mode` must be one of {NORM_MODES}, got {self.mode!r}")
-        if not self.std > 0: raise ValueError(f"`std` must be positive, got {self.std}")
+        check_choice(self.mode, 'mode', NORM_MODES)
+        check_number(self.mean, 'mean'); check_number(self.std, 'std', min=0, min_open=True)
 
 # %% ../nbs/00_data.ipynb #61e2db4d
 def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
@@ -284,24 +286,24 @@ def from_data(cls:Normalization, seqs:ToySequences, # training samples the stati
               mode:str='joint', # 'joint', 'input' or 'none'
              )->Normalization: # the statistics, ready to apply
     "Statistics of `seqs` for `mode`."
-    if mode not in NORM_MODES: raise ValueError(f"`norm` must be one of {NORM_MODES}, got {mode!r}")
+    check_type(seqs, 'seqs', ToySequences); check_choice(mode, 'norm', NORM_MODES)
     return cls(*_norm_stats(seqs, mode), mode)
 
 # %% ../nbs/00_data.ipynb #06742745
 @patch
 def x(self:Normalization, t:Tensor)->Tensor:
     "Normalize inputs."
-    return _affine(t, self.mean, self.std) if self.mode != 'none' else t
+    return _affine(check_type(t, 't', Tensor), self.mean, self.std) if self.mode != 'none' else check_type(t, 't', Tensor)
 
 @patch
 def y(self:Normalization, t:Tensor)->Tensor:
     "Normalize targets (unchanged unless `'joint'`)."
-    return _affine(t, self.mean, self.std) if self.mode == 'joint' else t
+    return _affine(check_type(t, 't', Tensor), self.mean, self.std) if self.mode == 'joint' else check_type(t, 't', Tensor)
 
 @patch
 def decode_y(self:Normalization, t:Tensor)->Tensor:
     "Map normalized targets or predictions back to the data's units."
-    return _affine(t, self.mean, self.std, inverse=True) if self.mode == 'joint' else t
+    return _affine(check_type(t, 't', Tensor), self.mean, self.std, inverse=True) if self.mode == 'joint' else check_type(t, 't', Tensor)
 
 # %% ../nbs/00_data.ipynb #fc4a5ad3
 class TensorDL(DataLoader):
@@ -314,9 +316,12 @@ class TensorDL(DataLoader):
                  seed:int|None=None, # seed of the shuffling; `None`: drawn from Python's `random`
                  **kwargs):
         if not isinstance(dataset, TensorDataset): raise TypeError(f"`dataset` must be a TensorDataset, got {type(dataset).__name__}")
-        if not _is_int(bs) or bs <= 0: raise ValueError(f"`bs` must be a positive int, got {bs!r}")
+        if not len(dataset): raise ValueError("`dataset` holds no samples: expected at least one")
+        check_int(bs, 'bs', min=1); check_flag(shuffle, 'shuffle'); check_flag(drop_last, 'drop_last')
+        device = default_device() if device is None else check_device(device)
+        if seed is not None: check_seed(seed)
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
-        self.to(default_device() if device is None else torch.device(device))  # the tensors move once, here
+        self.to(device)  # the tensors move once, here
         if seed is not None: self.rng = random.Random(seed)
 
 # %% ../nbs/00_data.ipynb #5a4b122d
@@ -341,9 +346,10 @@ def split_idxs(n:int, # number of samples
                seed:int=0, # seed of the split's private generator
               )->tuple[Tensor, Tensor]: # training and validation indices
     "A random split of `range(n)`, as fastai's `RandomSplitter` makes it, without touching the global RNG."
-    if not 0 < valid_pct < 1: raise ValueError(f"`valid_pct` must be between 0 and 1, got {valid_pct}")
+    n, seed = check_int(n, 'n', min=1), check_seed(seed)
+    cut = int(check_number(valid_pct, 'valid_pct', 0, 1, min_open=True, max_open=True) * n)
+    if not cut: raise ValueError(f"`valid_pct` {valid_pct} of {n} samples rounds to no validation sample: expected at least one")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    cut = int(valid_pct * n)
     return perm[cut:], perm[:cut]
 
 # %% ../nbs/00_data.ipynb #b1f55675
@@ -384,8 +390,13 @@ def toy_dataloaders(train:ToySequences, # training samples, split into train and
     "fastai `DataLoaders` of the toy task, built from tensors."
     for name, s in (('train', train), ('test', test)):
         if s is not None and not isinstance(s, ToySequences): raise TypeError(f"`{name}` must be ToySequences, got {type(s).__name__}")
-    stats = Normalization.from_data(train, norm)
+    if train is None: raise TypeError("`train` must be ToySequences, got None")
+    check_choice(norm, 'norm', NORM_MODES); check_int(bs, 'bs', min=1)
+    if device is not None: check_device(device)
     train_idx, valid_idx = split_idxs(train.n, valid_pct, seed)
+    if bs > len(train_idx):  # the training loader drops the last incomplete batch: it would have none
+        raise ValueError(f"`bs` {bs} is larger than the training split ({len(train_idx)} samples): no full batch, no training step")
+    stats = Normalization.from_data(train, norm)
     loaders = [TensorDL(_seq_dataset(train, stats, train_idx), bs=bs, shuffle=True, drop_last=True, device=device, seed=seed),
                TensorDL(_seq_dataset(train, stats, valid_idx), bs=bs, device=device)]
     dls = ToyDataLoaders(*loaders, norm=stats, device=loaders[0].device)

@@ -35,6 +35,7 @@ from .learner import TestCurve, evaluate, toy_learner
 from .models import AttentionLayer, attention_maps, count_params, get_model, models as MODELS, variants as VARIANTS
 from .graphs import GraphStep
 from .stacked import stackable, stacked_learner
+from .checks import check_device, check_int, check_seed, check_tensor, check_type
 
 # %% ../nbs/03_experiment.ipynb #cf29b5e4
 TASKS = ('unordered', 'ordered')
@@ -130,7 +131,7 @@ def save_weights(path:str|Path, # the file
                  name:str, # its name in the registry, to rebuild it
                  config:dict): # the experiment's config, as a dict
     "Save `model`'s weights with its registry `name` and the experiment `config`, atomically."
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    state = {k: v.detach().cpu() for k, v in check_type(model, 'model', torch.nn.Module).state_dict().items()}
     with atomic_path(path) as tmp: torch.save(dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state), tmp)
 
 # %% ../nbs/03_experiment.ipynb #8e817f51
@@ -187,6 +188,7 @@ def init_model(name:str, # a registry name
                seed:int, # seed of the initial weights
               )->torch.nn.Module:
     "`get_model(name)` with its initial weights drawn from `seed`, leaving torch's global RNG as it was."
+    check_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return get_model(name)
@@ -201,7 +203,8 @@ class EpochBar(Callback):
 # %% ../nbs/03_experiment.ipynb #90002354
 def run_name(model:str, seed:int)->str:
     "The folder name of a run: `<model>-s<seed>`."
-    return f"{model}-s{seed}"
+    if not check_type(model, 'model', str) or '/' in model: raise ValueError(f"`model` must be a model's name, got {model!r}")
+    return f"{model}-s{check_seed(seed)}"
 
 def run_dir(out:str|Path, model:str, seed:int)->Path:
     "The folder of a run inside the results folder `out`."
@@ -297,7 +300,7 @@ def train_stacked(cfg:ExperimentConfig, # the experiment
 def shape_masks(seqs:ToySequences, # samples with their shape parameters
                )->torch.Tensor:    # `[n, 4, L]` bool: triangles, then boxes
     "Which positions lie inside each shape: within half a width of its centre."
-    shapes = torch.cat((seqs.tr, seqs.bx), 1)                      # [n, 4, 3]: centre, height, width
+    shapes = torch.cat((check_type(seqs, 'seqs', ToySequences).tr, seqs.bx), 1)  # [n, 4, 3]: centre, height, width
     dist = (torch.arange(seqs.seq_len) - shapes[..., :1]).abs()   # [L] - [n, 4, 1] -> [n, 4, L]
     return dist < shapes[..., 2:] / 2
 
@@ -305,6 +308,7 @@ def shape_groups(seqs:ToySequences, # samples with their shape parameters
                  by:str,           # 'kind' (triangles 0, boxes 1) or 'half' (two leftmost 0, two rightmost 1)
                 )->torch.Tensor:   # `[n, 4]` the group of each shape, in the order of `shape_masks`
     "The group of each shape: by kind, as the unordered task averages, or by half, as the ordered task does."
+    check_type(seqs, 'seqs', ToySequences)
     if by not in ('kind', 'half'): raise ValueError(f"`by` must be 'kind' or 'half', got {by!r}")
     if by == 'kind': return torch.tensor([0, 0, 1, 1]).expand(seqs.n, 4)
     centres = torch.cat((seqs.tr, seqs.bx), 1)[..., 0]                # [n, 4]
@@ -325,6 +329,8 @@ def attention_share(attn:torch.Tensor,  # `[n, L, L]` (or `[n, heads, L, L]`) at
                     group:torch.Tensor, # `[n, 4]` from `shape_groups`
                    )->float:
     "Mean share of the attention of positions inside a shape that lands inside the shapes of its group."
+    check_tensor(masks, 'masks', ('n', 4, 'L')); n, L = masks.shape[0], masks.shape[2]
+    check_tensor(attn, 'attn', (n, L, L) if getattr(attn, 'ndim', 3) == 3 else (n, 'heads', L, L)); check_tensor(group, 'group', (n, 4))
     num, den = _share_sums(attn, masks.to(attn.device), group.to(attn.device))
     return num / den
 
@@ -335,6 +341,8 @@ def attention_shares(model:torch.nn.Module, # a model with an `AttentionLayer`
                      bs:int=250,            # samples per forward pass
                     )->dict:                # {'share_kind': ..., 'share_half': ...}
     "The share of attention on the shapes of the same kind and of the same half, in `model`'s first attention layer over `seqs`."
+    check_type(model, 'model', torch.nn.Module); check_type(seqs, 'seqs', ToySequences); check_type(norm, 'norm', Normalization)
+    check_int(bs, 'bs', min=1)
     device = next(model.parameters()).device
     masks, sums = shape_masks(seqs), {by: [0., 0] for by in ('kind', 'half')}
     groups = {by: shape_groups(seqs, by) for by in sums}
@@ -459,7 +467,7 @@ def read_results(out:str|Path, # a results folder
 def make_data(cfg:ExperimentConfig, # its task, sizes and data seed
              )->tuple[ToySequences, ToySequences]: # training and test samples
     "The experiment's training and test samples: with `data_seed=42`, the post's."
-    g = torch.Generator().manual_seed(cfg.data_seed)
+    g = torch.Generator().manual_seed(check_type(cfg, 'cfg', ExperimentConfig).data_seed)
     ordered = cfg.task == 'ordered'
     return (generate_sequences(cfg.n_train, ordered, generator=g), generate_sequences(cfg.n_test, ordered, generator=g))
 
@@ -483,7 +491,7 @@ def markdown_table(df:pd.DataFrame, # the table of `summarize`
                   )->str:
     "The summary as a markdown table: test MSE as mean ± std over seeds, and the attention shares where there are any."
     pm = lambda m, s: f"{m:.4g}" + ('' if pd.isna(s) else f" ± {s:.2g}")
-    shares = 'share_kind' in df
+    shares = 'share_kind' in check_type(df, 'df', pd.DataFrame)
     lines = ['| model | params | seeds | test MSE (normalized) | test MSE (data units) | s/epoch |' + (' attention on kind / half |' if shares else ''),
              '|---|---:|---:|---:|---:|---:|' + ('---:|' if shares else '')]
     for name, r in df.iterrows():
@@ -497,6 +505,7 @@ def plot_curves(runs:list[dict], # the runs' metrics
                 title:str='', # the figure's title
                ): # a matplotlib figure
     "Training, validation and test loss per epoch of every run, one panel per model, log scale."
+    if not runs: raise ValueError("`runs` must hold at least one run's metrics")
     names = list(dict.fromkeys(r['model'] for r in runs))
     fig, axs = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.5), sharey=True, squeeze=False)
     for ax, name in zip(axs[0], names):
@@ -531,7 +540,8 @@ def plot_predictions(test:ToySequences, # the test samples
 def attention_frame(attn:torch.Tensor, # `[L, L]` attention weights
                    )->pd.DataFrame: # columns output, input, attention
     "A `[L, L]` attention map in long format: one row per (output, input) position pair."
-    L = attn.shape[-1]
+    L = check_tensor(attn, 'attn', ('L', 'L')).shape[0]
+    if attn.shape[1] != L: raise ValueError(f"`attn` must be a square map [L, L], got {list(attn.shape)}")
     return pd.DataFrame(list(product(range(L), range(L))), columns=['output', 'input']).assign(attention=attn.reshape(-1).float().cpu().numpy())
 
 def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
@@ -630,7 +640,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                    graph:bool=False, # replay each training and validation step from a CUDA graph (`GraphStep`); a GPU only
                   )->pd.DataFrame: # test MSE per model of `cfg`, mean and std over its seeds
     "Train every (model, seed) run of `cfg` not yet finished in `out`, then write the folder's results and return `cfg`'s table."
-    device = torch.device(cfg.device) if cfg.device else default_device()
+    device = check_device(cfg.device) if check_type(cfg, 'cfg', ExperimentConfig).device else default_device()
     if graph and device.type != 'cuda': raise ValueError(f"`graph` replays CUDA graphs: it needs a GPU, and this experiment runs on {device}")
     with folder_lock(out) as out:
         out = prepare_folder(out, cfg)
@@ -705,6 +715,7 @@ def story_folder(cfg:ExperimentConfig, # what the page shows
                  **small, # fields of `cfg` to replace under `nbdev_test`, e.g. `n_train=1000, epochs=2`
                 )->tuple[ExperimentConfig, Path]:
     "`cfg` and `folder`; under `nbdev_test` (the `IN_TEST` variable) `cfg` shrunk by `small`, in a new temporary folder."
+    check_type(cfg, 'cfg', ExperimentConfig)
     if os.environ.get('IN_TEST'): return dataclasses.replace(cfg, **small), Path(tempfile.mkdtemp())/Path(folder).name
     return cfg, Path(folder)
 
@@ -713,7 +724,7 @@ def read_or_run(cfg:ExperimentConfig, # the runs wanted: its models and seeds
                 figures:bool=True, # write the folder's figures if anything is trained
                )->pd.DataFrame: # `cfg`'s table, as `run_experiment` returns it
     "`cfg`'s table from `out`: read when every run of `cfg` is finished there (nothing is written), else `run_experiment` trains the missing runs."
-    out = Path(out)
+    out = Path(out); check_type(cfg, 'cfg', ExperimentConfig)
     if (out/'config.json').exists():
         have = read_config(out)
         if config_id(have) != config_id(cfg): return run_experiment(cfg, out, figures=figures)  # refuses, naming what differs
@@ -730,6 +741,7 @@ LABELS = {'cnn': 'CNN', 'attention': 'CNN + attention', 'lstm': "the post's LSTM
 def study_table(folders:dict, # task: its results folder
                )->pd.DataFrame: # a row per (task, model), as `summarize` gives them
     "Every finished run of each task's folder, summarized per (task, model)."
+    if not check_type(folders, 'folders', dict): raise ValueError("`folders` must map at least one task to its results folder")
     runs = {task: read_results(f) for task, f in folders.items()}
     return pd.concat({task: summarize(rs) for task, rs in runs.items() if rs}, names=['task', 'model'])
 
@@ -775,9 +787,7 @@ def cli(task:str='unordered', # see `main`
         preset = QUICK if quick else {}
         cfg = ExperimentConfig(task=task, models=_csv(models), seeds=seeds, bs=bs, lr=lr, device=device,
                                **{**preset, **({'epochs': epochs} if epochs is not None else {})})
-        if device:
-            try: torch.empty(0, device=device)
-            except (RuntimeError, AssertionError) as e: raise ValueError(f"device {device!r} is not available here: {e}") from None
+        if device: check_device(device, '--device')
         if graph and (torch.device(device) if device else default_device()).type != 'cuda':
             raise ValueError(f"--graph replays CUDA graphs: it needs a GPU, and this run would use {device or default_device()}")
         out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")

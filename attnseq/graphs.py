@@ -15,6 +15,8 @@ from fastai.learner import Learner
 from fastai.optimizer import OptimWrapper
 from fastcore.basics import patch
 
+from .checks import check_flag
+
 # %% ../nbs/05_graphs.ipynb #3975ec9f
 class CudaGraph:
     "Record a step with `torch.cuda.graph`; `replay` launches its kernels again, on the same memory."
@@ -70,7 +72,7 @@ class GraphStep(Callback):
                  graph=CudaGraph, # what records: `CudaGraph`, or `EagerGraph` to run the same bookkeeping without CUDA
                 ):
         if not isinstance(warmup, int) or warmup < 1: raise ValueError(f"`warmup` must be a positive int, got {warmup!r}")
-        self.bf16, self.warmup, self.graph_cls = bf16, warmup, graph
+        self.bf16, self.warmup, self.graph_cls = check_flag(bf16, 'bf16'), warmup, graph
         self._model = self._opt = None
         self.reset()
 

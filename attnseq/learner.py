@@ -25,7 +25,10 @@ from fastcore.foundation import L
 
 import attnseq.graphs  # adds `Learner.to_graph`
 from .data import Normalization, TensorDL, ToyDataLoaders
-from .models import get_model
+from .models import check_input, get_model
+from .checks import check_int, check_number, check_type
+from fastai.data.core import DataLoaders
+from fastai.data.load import DataLoader
 
 # %% ../nbs/02_learner.ipynb #49e9616b
 class FastAdam:
@@ -33,6 +36,8 @@ class FastAdam:
     def __init__(self, no_wd=(), # parameters without weight decay (fastai's default: biases and normalization layers)
                  mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, # fastai's `Adam` defaults
                  wd:float=0.01): # decoupled weight decay, as fastai's `Adam`
+        for name, v in (('mom', mom), ('sqr_mom', sqr_mom)): check_number(v, name, 0, 1, max_open=True)
+        check_number(eps, 'eps', min=0, min_open=True); check_number(wd, 'wd', min=0)
         self.no_wd = [p for p in no_wd if isinstance(p, Tensor)]  # fastai's list can hold an `nn.LSTM`'s `bias` flag
         self.mom, self.sqr_mom, self.eps, self.wd = mom, sqr_mom, eps, wd
 
@@ -72,6 +77,7 @@ def toy_learner(dls:ToyDataLoaders, # the task's data
                 **model_options, # options for `get_model` when `model` is a name
                )->Learner:
     "A fastai `Learner` (a `ToyLearner`) that trains `model` on `dls` as the post does: MSE, Adam, flat `lr`."
+    check_type(dls, 'dls', DataLoaders); check_number(lr, 'lr', min=0, min_open=True)
     if isinstance(model, str): model = get_model(model, **model_options)
     elif model_options: raise TypeError(f"model options {sorted(model_options)} need a model name, not a module")
     if not isinstance(model, nn.Module): raise TypeError(f"`model` must be a model name or an nn.Module, got {type(model).__name__}")
@@ -111,7 +117,9 @@ def overfit_check(model:str|nn.Module, # a model, or a name for `get_model`
                   device=None, # where to train; `None`: fastai's default
                  )->OverfitResult:
     "Train `model` on one batch `(x, y)` for `steps` steps and report whether the loss fell below `goal`."
-    if not isinstance(steps, int) or steps <= 0: raise ValueError(f"`steps` must be a positive int, got {steps!r}")
+    check_int(steps, 'steps', min=1); check_number(lr, 'lr', min=0, min_open=True); check_number(goal, 'goal', min=0, min_open=True)
+    check_input(x, x.shape[1] if isinstance(x, Tensor) and x.ndim == 3 else 1)
+    if not isinstance(y, Tensor) or y.shape != x.shape: raise ValueError(f"`y` must have the shape of `x` {list(x.shape)}, got {list(getattr(y, 'shape', [])) or type(y).__name__}")
     ds = torch.utils.data.TensorDataset(x, y)
     n = len(x)
     batches = TensorDL(ds, bs=n, n=n * steps, device=device, get_idxs=lambda: list(range(n)) * steps)
@@ -161,13 +169,14 @@ def mean_loss(model:nn.Module, # the model to score
         count += len(xb)
     if hasattr(model, 'reset'): model.reset()
     model.train(was_training)
+    if not count: raise ValueError("`dl` yielded no batch: expected at least one sample")
     return (total / count).item()
 
 # %% ../nbs/02_learner.ipynb #cd6559e9
 class TestCurve(Callback):
     "Record the loss on `dl` (the test set) and the seconds taken after every epoch."
     order = 55 # after the Recorder has logged the epoch
-    def __init__(self, dl): self.dl = dl
+    def __init__(self, dl): self.dl = check_type(dl, 'dl', DataLoader)
     def before_fit(self): self.losses, self.seconds = [], []
     def before_epoch(self): self._start = time.perf_counter()
     def after_epoch(self):
@@ -189,6 +198,7 @@ def evaluate(learn:Learner, # a trained learner
              norm:Normalization|None=None, # statistics to map back to the data's units; `None`: `learn.dls.norm`
             )->Evaluation:
     "Score `learn` on `dl` with fastai's `get_preds`: MSE in normalized and original units."
+    check_type(learn, 'learn', Learner)
     dl = dl if dl is not None else learn.dls.test
     if dl is None: raise ValueError("no test data: pass `dl`, or build the DataLoaders with test samples")
     norm = norm or learn.dls.norm

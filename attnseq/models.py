@@ -17,15 +17,19 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
+from .checks import check_flag, check_int, check_number, check_tensor, check_type
+
 # %% ../nbs/01_models.ipynb #8694ad84
 def check_input(x:torch.Tensor,        # the batch a model receives
                 channels:int=1,        # the channels the model expects
                 seq_len:int|None=None, # the sequence length it requires; None: any length
                ):
-    "Raise a `ValueError` naming the expected shape unless `x` is `[bs, channels, seq_len]`."
-    if x.ndim == 3 and x.shape[1] == channels and (seq_len is None or x.shape[2] == seq_len): return
+    "Raise a `ValueError` naming the expected shape unless `x` is a non-empty `[bs, channels, seq_len]` tensor."
+    check_type(x, 'x', torch.Tensor)
     expected = f"[bs, {channels}, {'L' if seq_len is None else seq_len}]"
-    raise ValueError(f"expected input of shape {expected}, got {list(x.shape)}")
+    if not (x.ndim == 3 and x.shape[1] == channels and (seq_len is None or x.shape[2] == seq_len)):
+        raise ValueError(f"expected input of shape {expected}, got {list(x.shape)}")
+    if not x.numel(): raise ValueError(f"expected input of shape {expected} with at least one sequence and one position, got {list(x.shape)}")
 
 # %% ../nbs/01_models.ipynb #b9d54f1b
 class ToyModel(nn.Sequential):
@@ -46,7 +50,7 @@ class ToyModel(nn.Sequential):
 def count_params(model:nn.Module, # any model
                 )->int:           # the number of its parameters
     "Number of parameters in `model` (the total of the post's `learn.summary()`)."
-    return sum(p.numel() for p in model.parameters())
+    return sum(p.numel() for p in check_type(model, 'model', nn.Module).parameters())
 
 # %% ../nbs/01_models.ipynb #ab471952
 def same_conv(in_channels:int,  # channels in
@@ -55,7 +59,8 @@ def same_conv(in_channels:int,  # channels in
               stride:int=1,     # the post's stride; anything but 1 shortens the sequence
              )->nn.Conv1d:
     "A `Conv1d` padded so that, with stride 1, the output has the input's length."
-    if ks < 1 or ks % 2 == 0: raise ValueError(f"ks must be a positive odd number (padding ks//2 then keeps the length), got {ks}")
+    check_int(in_channels, 'in_channels', min=1); check_int(out_channels, 'out_channels', min=1); check_int(stride, 'stride', min=1)
+    if check_int(ks, 'ks') < 1 or ks % 2 == 0: raise ValueError(f"ks must be a positive odd number (padding ks//2 then keeps the length), got {ks}")
     return nn.Conv1d(in_channels, out_channels, kernel_size=ks, stride=stride, padding=ks//2)
 
 # %% ../nbs/01_models.ipynb #7e8b8559
@@ -86,6 +91,9 @@ class AttentionLayer(nn.Module):
                  use_sdpa:bool|None=None, # forward through `F.scaled_dot_product_attention`; None: on a GPU only
                 ):
         super().__init__()
+        for name, v in (('in_channels', in_channels), ('out_channels', out_channels), ('key_channels', key_channels)): check_int(v, name, min=1)
+        check_int(n_heads, 'n_heads'); check_flag(scaled, 'scaled')
+        if use_sdpa is not None: check_flag(use_sdpa, 'use_sdpa')
         if n_heads < 1 or key_channels % n_heads or out_channels % n_heads:
             valid = [h for h in range(1, math.gcd(key_channels, out_channels) + 1) if math.gcd(key_channels, out_channels) % h == 0]
             raise ValueError(f"key_channels ({key_channels}) and out_channels ({out_channels}) must be divisible by n_heads ({n_heads}); valid n_heads: {valid}")
@@ -125,6 +133,7 @@ def _map(self:AttentionLayer, Q:torch.Tensor, # queries, `[bs, h, dk, L]`
 def attention(self:AttentionLayer, x:torch.Tensor, # the layer's input, `[bs, in_channels, L]`
              )->torch.Tensor:                       # `[bs, L, L]` for one head, `[bs, n_heads, L, L]` for several
     "The attention map for input `x`, always from the explicit path; each row sums to 1."
+    check_tensor(x, 'x', ('bs', self.conv_Q.in_channels, 'L'))
     A = self._map(self._split_heads(self.conv_Q(x)), self._split_heads(self.conv_K(x)))  # [bs, h, L, L]
     return A[:, 0] if self.n_heads == 1 else A
 
@@ -141,6 +150,7 @@ def _heads_last(self:AttentionLayer, conv:nn.Conv1d, # `conv_Q`, `conv_K` or `co
 def forward(self:AttentionLayer, x:torch.Tensor, # input, `[bs, in_channels, L]`
            )->torch.Tensor:                       # output, `[bs, out_channels, L]`
     "Each output position: the attention-weighted average of the values of all positions."
+    check_tensor(x, 'x', ('bs', self.conv_Q.in_channels, 'L'))
     if x.is_cuda if self.use_sdpa is None else self.use_sdpa:
         Q, K, V = (self._heads_last(conv, x.transpose(1, 2)) for conv in (self.conv_Q, self.conv_K, self.conv_V))  # [bs, h, L, dk|dk|dv]
         y = F.scaled_dot_product_attention(Q, K, V, scale=self.scale)             # [bs, h, L, dv]
@@ -179,7 +189,9 @@ class LSTM(nn.Module):
                  n_layers:int=1,              # stacked LSTM layers
                 ):
         super().__init__()
-        self.a_in, self.b_in = dim_in
+        if not (isinstance(dim_in, (tuple, list)) and len(dim_in) == 2): raise ValueError(f"`dim_in` must be a pair (a_in, b_in), got {dim_in!r}")
+        self.a_in, self.b_in = (check_int(v, f'dim_in[{i}]', min=1) for i, v in enumerate(dim_in))
+        for name, v in (('n_out', n_out), ('n_hidden', n_hidden), ('n_layers', n_layers)): check_int(v, name, min=1)
         self.lstm = nn.LSTM(self.b_in, n_hidden, n_layers)  # batch_first=False: axis 0 of the input (the batch) is time
         self.h_o = nn.Linear(n_hidden, n_out)
         self.register_buffer('h', torch.zeros(n_layers, self.a_in, n_hidden), persistent=False)  # hidden state
@@ -207,12 +219,14 @@ class BiLSTM(nn.Module):
                  n_layers:int=2,          # stacked bidirectional layers
                 ):
         super().__init__()
+        for name, v in (('in_channels', in_channels), ('hidden_size', hidden_size), ('n_layers', n_layers)): check_int(v, name, min=1)
         self.lstm = nn.LSTM(in_channels, hidden_size, n_layers, batch_first=True, bidirectional=True)
         self.head = nn.Linear(2 * hidden_size, 1)
 
     def forward(self, x:torch.Tensor, # input, `[bs, in_channels, L]`
                )->torch.Tensor:        # output, `[bs, 1, L]`
         "Run the LSTM along each sequence both ways and map each position to one value."
+        check_tensor(x, 'x', ('bs', self.lstm.input_size, 'L'))
         out, _ = self.lstm(x.transpose(1, 2))  # [bs, c, L] -> [bs, L, c] -> [bs, L, 2*hidden]
         return self.head(out).transpose(1, 2)  # [bs, L, 1] -> [bs, 1, L]
 
@@ -223,13 +237,20 @@ def binary_encoding(seq_len:int,               # the sequence length L
                     dtype:torch.dtype=torch.float32, # dtype of the result
                    )->torch.Tensor:            # `[n_bits, L]`: row b holds bit b of each position
     "Fleuret's positional encoding: the binary digits of each position, least significant bit first."
+    check_int(seq_len, 'seq_len', min=1)
     if n_bits is None: n_bits = (seq_len - 1).bit_length()  # ceil(log2 L), exactly, for L >= 1
+    check_int(n_bits, 'n_bits', min=0)
     if seq_len > 2 ** n_bits:
         raise ValueError(f"{n_bits} bits tell apart {2 ** n_bits} positions, got L={seq_len}; use at least {(seq_len - 1).bit_length()} bits")
     pos = torch.arange(seq_len, device=device)
     return ((pos >> torch.arange(n_bits, device=device)[:, None]) & 1).to(dtype)  # [L] >> [n_bits, 1] -> [n_bits, L]
 
 # %% ../nbs/01_models.ipynb #f68a0d6c
+def _check_sinusoidal(n_channels, min_period, max_period):
+    "Refuse an odd channel count, and periods that aren't positive and in order."
+    if check_int(n_channels, 'n_channels') < 2 or n_channels % 2: raise ValueError(f"n_channels must be even and at least 2, got {n_channels}")
+    check_number(min_period, 'min_period', min=0, min_open=True); check_number(max_period, 'max_period', min=min_period)
+
 def sinusoidal_encoding(seq_len:int,                # the sequence length L
                         n_channels:int=8,           # channels: a sine and a cosine per period, so even
                         min_period:float=4.,        # the shortest period, in positions
@@ -238,7 +259,7 @@ def sinusoidal_encoding(seq_len:int,                # the sequence length L
                         dtype:torch.dtype=torch.float32, # dtype of the result
                        )->torch.Tensor:             # `[n_channels, L]`: sines, then cosines
     "Sines and cosines of the position at `n_channels/2` periods spaced geometrically from `min_period` to `max_period`."
-    if n_channels < 2 or n_channels % 2: raise ValueError(f"n_channels must be even and at least 2, got {n_channels}")
+    check_int(seq_len, 'seq_len', min=1); _check_sinusoidal(n_channels, min_period, max_period)
     n = n_channels // 2
     periods = min_period * (max_period / min_period) ** (torch.arange(n, device=device) / max(n - 1, 1))  # [n]
     angles = 2 * math.pi * torch.arange(seq_len, device=device)[None] / periods[:, None]  # [1, L] / [n, 1] -> [n, L]
@@ -267,7 +288,7 @@ class BinaryEncoding(PositionalEncoding):
     def __init__(self, n_bits:int=7, # bits per position: lengths up to 2**n_bits (7: Fleuret's, for L = 100)
                 ):
         super().__init__()
-        self.n_channels = n_bits
+        self.n_channels = check_int(n_bits, 'n_bits', min=1)
 
     def encoding(self, seq_len:int, # the sequence length L
                  device=None,           # device of the result
@@ -286,7 +307,7 @@ class SinusoidalEncoding(PositionalEncoding):
                  max_period:float=256.,   # the longest period, in positions
                 ):
         super().__init__()
-        if n_channels < 2 or n_channels % 2: raise ValueError(f"n_channels must be even and at least 2, got {n_channels}")
+        _check_sinusoidal(n_channels, min_period, max_period)
         self.n_channels, self.min_period, self.max_period = n_channels, min_period, max_period
 
     def encoding(self, seq_len:int, # the sequence length L

@@ -21,6 +21,7 @@ from fastcore.foundation import L
 
 from .data import TensorDL
 from .learner import FastAdam, ToyLearner
+from .checks import check_number
 
 # %% ../nbs/04_stacked.ipynb #a39f3e41
 def _why_not(model:nn.Module)->str|None:
@@ -119,7 +120,7 @@ class StackedLosses(Callback):
     order = 55
     def __init__(self, test_dl:StackedDL|None=None, # stacked test batches, scored after every epoch
                  beta:float=0.98): # the smoothing of fastai's `Recorder`
-        self.test_dl, self.beta = test_dl, beta
+        self.test_dl, self.beta = test_dl, check_number(beta, 'beta', 0, 1, max_open=True)
     def before_fit(self):
         self.train_loss, self.valid_loss, self.test_loss, self.seconds = [], [], [], []
         self._smooth, self._count = 0., 0
@@ -157,6 +158,7 @@ def stacked_learner(dls:list, # the `ToyDataLoaders` of each seed's run (same si
                     cbs=None, # extra callbacks
                    )->Learner:
     "A fastai `Learner` (a `ToyLearner`) that trains `models`, one per `dls`, stacked: each as its own run would, all in one step."
+    check_number(lr, 'lr', min=0, min_open=True)
     if len(dls) != len(models): raise ValueError(f"one DataLoaders per model: got {len(dls)} DataLoaders and {len(models)} models")
     model = StackedModel(models).to(dls[0].device)
     loaders = DataLoaders(StackedDL([d.train for d in dls]), StackedDL([d.valid for d in dls]), device=dls[0].device)
