@@ -293,17 +293,20 @@ def from_data(cls:Normalization, seqs:ToySequences, # training samples the stati
 @patch
 def x(self:Normalization, t:Tensor)->Tensor:
     "Normalize inputs."
-    return _affine(check_type(t, 't', Tensor), self.mean, self.std) if self.mode != 'none' else check_type(t, 't', Tensor)
+    t = check_type(t, 't', Tensor)
+    return _affine(t, self.mean, self.std) if self.mode != 'none' else t
 
 @patch
 def y(self:Normalization, t:Tensor)->Tensor:
     "Normalize targets (unchanged unless `'joint'`)."
-    return _affine(check_type(t, 't', Tensor), self.mean, self.std) if self.mode == 'joint' else check_type(t, 't', Tensor)
+    t = check_type(t, 't', Tensor)
+    return _affine(t, self.mean, self.std) if self.mode == 'joint' else t
 
 @patch
 def decode_y(self:Normalization, t:Tensor)->Tensor:
     "Map normalized targets or predictions back to the data's units."
-    return _affine(check_type(t, 't', Tensor), self.mean, self.std, inverse=True) if self.mode == 'joint' else check_type(t, 't', Tensor)
+    t = check_type(t, 't', Tensor)
+    return _affine(t, self.mean, self.std, inverse=True) if self.mode == 'joint' else t
 
 # %% ../nbs/00_data.ipynb #fc4a5ad3
 class TensorDL(DataLoader):
