@@ -33,7 +33,7 @@ step() {  # step SECONDS NAME COMMAND...: run with a time limit, log its output,
 timed() {  # timed NAME ARGS...: the runner into $WORK/NAME, its wall seconds into $WORK/NAME.wall
   local name=$1; shift
   local t0; t0=$(date +%s.%N)
-  python3 -m attnseq.experiment --no_figures --out "$WORK/$name" "$@" || return $?
+  python3 -m attnseq.cli --no_figures --out "$WORK/$name" "$@" || return $?
   python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$(date +%s.%N)" > "$WORK/$name.wall"
 }
 

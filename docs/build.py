@@ -24,6 +24,13 @@ def notebooks(nbs:Path)->list:
     "The notebooks nbdev publishes, in reading order (names starting with `_` are skipped)."
     return sorted(nbglob(nbs, func=Path), key=lambda p: str(p.relative_to(nbs)))
 
+STORY_FROM = 20  # notebooks numbered from 20 on tell the study; those below are the library's reference pages
+
+def is_story(path:Path)->bool:
+    "A story page (`20_exploring_attention.ipynb`), not a reference page (`06_folder.ipynb`) or one without a number."
+    num = path.name.split('_')[0]
+    return num.isdigit() and int(num) >= STORY_FROM
+
 def frontmatter(cell)->dict:
     "The YAML of nbdev's title cell (`---\\ntitle: ...\\n---`)."
     import yaml
@@ -44,7 +51,13 @@ def local_links(md:str, site_url:str)->str:
     # as HTML links: Sphinx would try to resolve a markdown link to `data.html` as a document name
     site = re.escape(site_url.rstrip('/') + '/')
     md = re.sub(r'(\]\([^)\s]*\))\{[^}]*\}', r'\1', md)  # Quarto's link attributes: `[a](url){target="_blank"}`
-    return re.sub(rf'\[([^\]]+)\]\({site}([^)\s]*)\)', r'<a href="\2">\1</a>', md)
+    md = re.sub(rf'\[([^\]]+)\]\({site}([^)\s]*)\)', r'<a href="\2">\1</a>', md)
+    # and links to a page of the site by its name (`[data](data.html)`, as Quarto takes them)
+    return re.sub(r'\[([^\]]+)\]\(([\w-]+\.html(?:#[^)\s]*)?)\)', lambda m: f'<a href="{m[2]}">{markdown_code(m[1])}</a>', md)
+
+def markdown_code(text:str)->str:
+    "Inline code of a link's text (`` `data` ``) as HTML, since markdown inside an HTML tag is not read."
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', text)
 
 def show_doc_md(md:str, site_url:str)->str:
     "nbdev's `show_doc` markdown, without its Quarto-only attributes, with its anchor kept."
@@ -138,9 +151,10 @@ def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
         if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', src/'images')  # figures the pages' markdown links to
         home = src/'index.ipynb'
         if not home.exists(): sys.exit(f'{nbs} has no index.ipynb for the home page')
-        nb = nbformat.read(home, as_version=4)  # every page in the sidebar, in the notebooks' order
-        nb.cells.append(nbformat.v4.new_markdown_cell('```{toctree}\n:hidden:\n\n' + '\n'.join(str(p.relative_to(out).with_suffix(''))
-                                                  for p in pages.values() if p.stem != 'index') + '\n```'))
+        nb = nbformat.read(home, as_version=4)  # every page in the sidebar, in the notebooks' order: the study's pages, then the reference
+        for caption, group in (('The study', True), ('Reference', False)):
+            names = [str(p.relative_to(out).with_suffix('')) for nb_path, p in pages.items() if p.stem != 'index' and is_story(nb_path) == group]
+            if names: nb.cells.append(nbformat.v4.new_markdown_cell(f'```{{toctree}}\n:hidden:\n:caption: {caption}\n\n' + '\n'.join(names) + '\n```'))
         nbformat.write(nb, home)
         from sphinx.cmd.build import build_main
         # built in `tmp`, then moved: myst-nb writes its image files beside the output folder
