@@ -9,14 +9,13 @@ __all__ = ['main']
 import os, sys
 from pathlib import Path
 
-import torch
-from fastai.torch_core import default_device
 from fastcore.script import call_parse, store_true
 
 from .checks import check_device
 from .folder import POST_MODELS, QUICK, ExperimentConfig, FolderBusy, folder_lock, prepare_folder
 from .report import markdown_table
-from .runner import CUBLAS_DETERMINISTIC, run_experiment
+from .learner import CUBLAS_DETERMINISTIC
+from .runner import check_graph, run_experiment
 
 # %% ../nbs/10_cli.ipynb #2be2414f
 def _csv(s:str, conv=str)->tuple:
@@ -61,8 +60,7 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
         cfg = ExperimentConfig(task=task, models=_csv(models), seeds=seeds, bs=bs, lr=lr, device=device,
                                **{**preset, **({'epochs': epochs} if epochs is not None else {})})
         if device: check_device(device, '--device')
-        if graph and (torch.device(device) if device else default_device()).type != 'cuda':
-            raise ValueError(f"--graph replays CUDA graphs: it needs a GPU, and this run would use {device or default_device()}")
+        check_graph(graph, device, '--graph')
         out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
         with folder_lock(out): return _run_locked(cfg, out, stacking[stack], graph, not no_figures)
     except (ValueError, OSError, FolderBusy) as e: _error('attnseq', e); return 2  # bad arguments, or a folder in use: nothing was trained or written

@@ -84,8 +84,8 @@ class ToySequences:
     targets: Tensor    # [n, 1, L] noisy target sequences
     tr: Tensor         # [n, 2, 3] triangles (position, target height, width), as the original returns them
     bx: Tensor         # [n, 2, 3] boxes (position, target height, width)
-    tr_height: Tensor  # [n, 2] the triangles' heights in the input
-    bx_height: Tensor  # [n, 2] the boxes' heights in the input
+    tr_input_height: Tensor  # [n, 2] the triangles' heights in the input
+    bx_input_height: Tensor  # [n, 2] the boxes' heights in the input
     group_by_locations: bool = False # the ordered task: targets average the left pair and the right pair
 
     def __iter__(self): return iter((self.input, self.targets, self.tr, self.bx))
@@ -183,7 +183,7 @@ def _draw_batch(n, group_by_locations, seq_len, height_range, width_range, noise
 def _cat(parts:list[ToySequences])->ToySequences:
     "Concatenate samples of one task, in order."
     if len(parts) == 1: return parts[0]
-    fields = ('input', 'targets', 'tr', 'bx', 'tr_height', 'bx_height')
+    fields = ('input', 'targets', 'tr', 'bx', 'tr_input_height', 'bx_input_height')
     return ToySequences(*(torch.cat([getattr(p, f) for p in parts]) for f in fields), parts[0].group_by_locations)
 
 # %% ../nbs/01_data.ipynb #91b23ed2
@@ -291,13 +291,13 @@ def from_data(cls:Normalization, seqs:ToySequences, # training samples the stati
 
 # %% ../nbs/01_data.ipynb #06742745
 @patch
-def x(self:Normalization, t:Tensor)->Tensor:
+def encode_x(self:Normalization, t:Tensor)->Tensor:
     "Normalize inputs."
     t = check_type(t, 't', Tensor)
     return _affine(t, self.mean, self.std) if self.mode != 'none' else t
 
 @patch
-def y(self:Normalization, t:Tensor)->Tensor:
+def encode_y(self:Normalization, t:Tensor)->Tensor:
     "Normalize targets (unchanged unless `'joint'`)."
     t = check_type(t, 't', Tensor)
     return _affine(t, self.mean, self.std) if self.mode == 'joint' else t
@@ -371,7 +371,7 @@ class ToyDataLoaders(DataLoaders):
 def _seq_dataset(seqs:ToySequences, norm:Normalization, idxs:Tensor|None=None)->TensorDataset:
     "Normalized inputs and targets of `seqs` (or of its samples `idxs`)."
     x, y = (seqs.input, seqs.targets) if idxs is None else (seqs.input[idxs], seqs.targets[idxs])
-    return TensorDataset(norm.x(x), norm.y(y))
+    return TensorDataset(norm.encode_x(x), norm.encode_y(y))
 
 @patch
 def test_dl(self:ToyDataLoaders, seqs:ToySequences, # samples to predict, normalized with `self.norm`

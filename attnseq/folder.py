@@ -17,9 +17,9 @@ import torch
 from fastai.torch_core import default_device
 
 import attnseq
-from .checks import check_seed, check_type
+from .checks import check_choice, check_seed, check_type
 from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs
-from .models import get_model, models as MODELS, variants as VARIANTS
+from .models import MODELS, VARIANTS, get_model
 
 # %% ../nbs/06_folder.ipynb #cf29b5e4
 TASKS = ('unordered', 'ordered')
@@ -44,13 +44,9 @@ def _check_config(cfg):
     for name in ('epochs', 'bs', 'n_train', 'n_test'): _positive_int(name, getattr(cfg, name))
     if isinstance(cfg.lr, bool) or not isinstance(cfg.lr, (int, float)) or not 0 < cfg.lr < float('inf'):
         raise ValueError(f"`lr` must be positive and finite, got {cfg.lr!r}")
-    if cfg.norm not in ('joint', 'input', 'none'): raise ValueError(f"unknown norm {cfg.norm!r}: expected 'joint', 'input' or 'none'")
-    if isinstance(cfg.valid_pct, bool) or not isinstance(cfg.valid_pct, (int, float)) or not 0 < cfg.valid_pct < 1:
-        raise ValueError(f"`valid_pct` must be between 0 and 1, got {cfg.valid_pct!r}")
-    n_valid = int(cfg.valid_pct * cfg.n_train)
-    if n_valid < 1: raise ValueError(f"`valid_pct` {cfg.valid_pct} of `n_train` {cfg.n_train} leaves no validation sample")
-    if cfg.n_train - n_valid < cfg.bs:
-        raise ValueError(f"`bs` {cfg.bs} is larger than the training split ({cfg.n_train - n_valid} samples): no full batch, no training step")
+    check_choice(cfg.norm, 'norm', NORM_MODES)
+    n_train = len(split_idxs(cfg.n_train, cfg.valid_pct)[0])  # the split's own checks: a share in (0, 1) that leaves a validation sample
+    if n_train < cfg.bs: raise ValueError(f"`bs` {cfg.bs} is larger than the training split ({n_train} samples): no full batch, no training step")
     if cfg.device is not None:
         try: kind = torch.device(cfg.device).type
         except (RuntimeError, TypeError): raise ValueError(f"unknown device {cfg.device!r}: expected e.g. 'cpu' or 'cuda'") from None

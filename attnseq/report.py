@@ -75,7 +75,7 @@ def plot_predictions(test:ToySequences, # the test samples
     idxs = [i % test.n for i in idxs]
     fig, axs = plt.subplots(2, 2, figsize=(13, 7))
     for ax, i in zip(axs.flat, idxs):
-        plot_pattern(norm.y(test.targets[i]), preds={k: p[i].float() for k, p in preds.items()}, ax=ax,
+        plot_pattern(norm.encode_y(test.targets[i]), preds={k: p[i].float() for k, p in preds.items()}, ax=ax,
                      label='target', legend=False, title=f"test sample {i}")
     handles, labels = axs.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc='lower center', ncol=len(labels)); fig.tight_layout(rect=(0, 0.05, 1, 1))
@@ -122,16 +122,22 @@ def study_table(folders:dict, # task: its results folder
 
 def study_markdown(table:pd.DataFrame, # from `study_table`
                    models:dict|None=None, # task: the models to show, in order (default: all)
+                   details:bool=False, # add the parameters, the test MSE in data units and the attention share on the task's groups
                   )->str:
-    "The study as a short markdown table: task, model (its plain name), seeds, test MSE as mean ± std."
-    pm = lambda m, s: f"{m:.3g}" + ('' if pd.isna(s) else f" ± {s:.1g}")
-    lines = ['| task | model | seeds | test MSE |', '|---|---|---:|---:|']
+    "The study as a markdown table: task, model (its plain name, or with `details` its registry name), seeds, test MSE as mean ± std."
+    pm = lambda m, s: f"{m:.3g}" + ('' if pd.isna(s) else f" ± {s:.{2 if details else 1}g}")
+    cols = ['task', 'model', 'seeds', 'test MSE'] + (['params', 'test MSE (data units)', 'attention on its group'] if details else [])
+    lines = ['| ' + ' | '.join(cols) + ' |', '|---|---|' + '---:|' * (len(cols) - 2)]
     for task in dict.fromkeys(table.index.get_level_values('task')):
         rows = table.loc[task]
         for m in (models or {}).get(task, list(rows.index)):
             if m not in rows.index: continue
             r = rows.loc[m]
-            lines.append(f"| {task} | {LABELS.get(m, m)} | {int(r.seeds)} | {pm(r.test_mse, r.test_mse_std)} |")
+            cells = [task, f"`{m}`" if details else LABELS.get(m, m), f"{int(r.seeds)}", pm(r.test_mse, r.test_mse_std)]
+            if details:
+                share = r.get('share_kind' if task == 'unordered' else 'share_half', float('nan'))  # the groups the task averages over
+                cells += [f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std), '' if pd.isna(share) else f"{share:.2f}"]
+            lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
 

@@ -51,8 +51,8 @@ def plain_epoch(train, model, device, graph=False):
     from attnseq.data import Normalization, split_idxs
     norm = Normalization.from_data(train)
     tr, va = split_idxs(train.n, 0.2, 0)
-    x, y = norm.x(train.input[tr]).to(device), norm.y(train.targets[tr]).to(device)
-    xv, yv = norm.x(train.input[va]).to(device), norm.y(train.targets[va]).to(device)
+    x, y = norm.encode_x(train.input[tr]).to(device), norm.encode_y(train.targets[tr]).to(device)
+    xv, yv = norm.encode_x(train.input[va]).to(device), norm.encode_y(train.targets[va]).to(device)
     model = model.to(device)
     cuda = device != 'cpu'
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01,

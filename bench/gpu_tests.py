@@ -18,7 +18,8 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from attnseq.data import generate_sequences, toy_dataloaders
 from attnseq.folder import ExperimentConfig, init_model, read_results
-from attnseq.runner import deterministic, run_experiment
+from attnseq.learner import deterministic
+from attnseq.runner import run_experiment
 from attnseq.graphs import CudaGraph, EagerGraph, GraphStep
 from attnseq.learner import RawLosses, evaluate, toy_learner
 from attnseq.models import AttentionLayer, get_model
