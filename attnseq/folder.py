@@ -143,7 +143,6 @@ def save_weights(path:str|Path, # the file
     state = {k: v.detach().cpu() for k, v in check_type(model, 'model', torch.nn.Module).state_dict().items()}
     with atomic_path(path) as tmp: torch.save(dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state), tmp)
 
-# %% ../nbs/06_folder.ipynb #8e817f51
 def load_weights(path:str|Path, # a file written by `save_weights`
                 )->tuple[torch.nn.Module, dict]: # the model with its weights, and the experiment config
     "Rebuild the model saved at `path`; refuse files that are corrupt or not attnseq weights."
@@ -172,7 +171,6 @@ def git_commit()->str|None:
         return run('rev-parse', 'HEAD') + ('-dirty' if run('status', '--porcelain', '--untracked-files=no') else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/06_folder.ipynb #c67a58d5
 def _cpu_name()->str:
     "The processor's model name (Linux), else what `platform` knows."
     with contextlib.suppress(OSError):

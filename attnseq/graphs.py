@@ -61,9 +61,6 @@ def _restore(model:nn.Module, opt, snap):
             if isinstance(v, Tensor): v.copy_(state[p][k]) if p in state else v.zero_()
 
 # %% ../nbs/05_graphs.ipynb #efb2a63e
-_IN_STEP = ('after_pred', 'after_loss', 'before_backward', 'after_backward', 'before_step', 'after_step')  # events a replayed step skips
-_FIXED = ('betas', 'eps', 'weight_decay', 'amsgrad', 'maximize')  # optimizer settings a recording keeps
-
 class GraphStep(Callback):
     "Record a full batch's training step (and validation step) as one CUDA graph and replay it for every batch of that shape."
     order = 90  # last before each batch: after the schedulers have set this step's learning rate
@@ -81,125 +78,6 @@ class GraphStep(Callback):
         self.graphs, self.replayed, self.eager = {}, {'train': 0, 'valid': 0}, {'train': 0, 'valid': 0}
         self._recorded_at = None
 
-    def before_fit(self):
-        others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if hasattr(cb, ev)]  # as fastai finds handlers
-        if others: raise ValueError(f"GraphStep replays whole steps, so callbacks acting inside a step would not run: {', '.join(others)}; remove them or GraphStep")
-        opt = getattr(self.learn.opt, 'opt', None)
-        if not isinstance(self.learn.opt, OptimWrapper) or not isinstance(opt, torch.optim.Optimizer) or 'capturable' not in opt.defaults:
-            raise ValueError(f"GraphStep needs a torch optimizer that can run under capture, in fastai's `OptimWrapper` (such as `FastAdam`, "
-                             f"`toy_learner`'s default); this Learner's `opt_func` made {type(self.learn.opt).__name__}")
-        self.device = next(self.learn.model.parameters()).device
-        if self.graph_cls is CudaGraph and self.device.type != 'cuda':
-            raise ValueError(f"GraphStep records CUDA graphs, but the model is on {self.device}: move the model and data to a GPU, or leave GraphStep out")
-        self._model, self._opt = self.learn.model, opt
-        self._check_memory()
-
-    def _memory(self)->tuple:
-        "Where the tensors a recording reads and writes live: every parameter, buffer and optimizer state tensor."
-        state = [v for s in self._opt.state.values() for v in s.values() if isinstance(v, Tensor)]
-        return (id(self._model), id(self._opt), *(t.data_ptr() for t in (*self._model.parameters(), *self._model.buffers(), *state)))
-
-    def _check_memory(self):
-        "Forget the recordings if any tensor they use has moved (a new model or optimizer, `model.to()`, reloaded optimizer state)."
-        if self.graphs and self._memory() != self._recorded_at: self.reset()
-
-    def before_train(self): self._check_memory()
-    def before_validate(self): self._check_memory()
-
-    def _autocast(self):  # no cache of cast weights: a recording must not keep pointers to tensors freed after it
-        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16, cache_enabled=False)
-
-    def _train_step(self, x:Tensor, y:Tensor):
-        self._opt.zero_grad(set_to_none=True)  # the backward pass then writes fresh gradients, not sums
-        with self._autocast(): pred = self._model(x)
-        loss = self.learn.loss_func(pred.float(), y)
-        loss.backward()
-        self._opt.step()
-        return pred.detach(), loss.detach()
-
-    def _valid_step(self, x:Tensor, y:Tensor):
-        with torch.no_grad():
-            with self._autocast(): pred = self._model(x)
-            return pred, self.learn.loss_func(pred.float(), y)
-
-    def _make_capturable(self):
-        "Let the optimizer run under capture: step counts on the device."
-        for g in self._opt.param_groups: g['capturable'] = True
-        for s in self._opt.state.values():
-            if isinstance(s.get('step'), Tensor) and s['step'].device != self.device: s['step'] = s['step'].to(self.device, torch.float32)
-
-    def _record(self, kind:str, x:Tensor, y:Tensor)->dict:
-        "Warm up (on a side stream on a GPU), record the step on static copies of `x` and `y`, and undo what both changed."
-        training, cuda = kind == 'train', self.graph_cls is CudaGraph
-        opt = self._opt if training else None
-        if training and cuda: self._make_capturable()
-        xs, ys = x.clone(), y.clone()
-        def step(): return (self._train_step if training else self._valid_step)(xs, ys)
-        snap = _snapshot(self._model, opt)
-        side = torch.cuda.Stream() if self.device.type == 'cuda' else None
-        if side is not None: side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side) if side is not None else contextlib.nullcontext():
-            for _ in range(self.warmup): step()
-        if side is not None: torch.cuda.current_stream().wait_stream(side)
-        graph, lrs = self.graph_cls(), None
-        if training:
-            self._opt.zero_grad(set_to_none=True)
-            if cuda:  # the recorded step reads its learning rate from a tensor, set before each replay
-                floats = [g['lr'] for g in self._opt.param_groups]
-                lrs = [torch.tensor(float(v), dtype=torch.float32, device=self.device) for v in floats]
-                for g, t in zip(self._opt.param_groups, lrs): g['lr'] = t
-        try: outputs = graph.capture(step)
-        except RuntimeError as e:  # an operation that can't be recorded: this kind of step stays eager
-            warnings.warn(f"GraphStep can't record the {kind} step of {type(self._model).__name__} as a CUDA graph, so it runs eagerly: {e}")
-            outputs = graph = None
-        finally:
-            if lrs is not None:
-                for g, v in zip(self._opt.param_groups, floats): g['lr'] = v  # fastai's schedulers and Recorder see floats
-        _restore(self._model, opt, snap)
-        if opt is not None: opt.zero_grad(set_to_none=True)
-        fixed = [{k: g.get(k) for k in _FIXED} for g in self._opt.param_groups] if training else None
-        self._recorded_at = self._memory()  # the optimizer's state exists now: the warm-up created it
-        return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, lr_values=[None] * len(lrs or []), fixed=fixed,
-                    reduction=getattr(self.learn.loss_func, 'reduction', None))
-
-    def _check_fixed(self, fixed:list):
-        for i, (g, kept) in enumerate(zip(self._opt.param_groups, fixed)):
-            now = {k: g.get(k) for k in _FIXED}
-            if now != kept:
-                changed = ', '.join(f"{k} {kept[k]!r} -> {now[k]!r}" for k in _FIXED if now[k] != kept[k])
-                raise ValueError(f"GraphStep replays the optimizer step it recorded, but this fit changes the optimizer's settings "
-                                 f"(param group {i}: {changed}); schedule the learning rate only (with `fit_one_cycle`, pass `moms=(m, m, m)`)")
-
-    def _eager(self, kind:str):
-        "Leave this batch to fastai's own step, with no gradient left over from a replayed step to add to."
-        if kind == 'train': self._opt.zero_grad(set_to_none=True)
-        self.eager[kind] += 1
-
-    def before_batch(self):
-        kind = 'train' if self.training else 'valid'
-        if len(self.xb) != 1 or len(self.yb) != 1: return self._eager(kind)
-        x, y = self.xb[0], self.yb[0]
-        rec = self.graphs.get(kind)
-        if rec is None: rec = self.graphs[kind] = self._record(kind, x, y)
-        xs, ys = rec['inputs']
-        if rec['graph'] is None or (x.shape, x.dtype, x.device, y.shape, y.dtype) != (xs.shape, xs.dtype, xs.device, ys.shape, ys.dtype):
-            return self._eager(kind)  # not recordable, or another shape (an incomplete batch): fastai's own step
-        if getattr(self.learn.loss_func, 'reduction', None) != rec['reduction']:
-            return self._eager(kind)  # e.g. `get_preds(with_loss=True)` asks for per-item losses: the recording returns their mean
-        if rec['fixed'] is not None: self._check_fixed(rec['fixed'])
-        xs.copy_(x); ys.copy_(y)
-        for i, (g, t) in enumerate(zip(self._opt.param_groups, rec['lrs'] or [])):
-            if g['lr'] != rec['lr_values'][i]: t.fill_(float(g['lr'])); rec['lr_values'][i] = g['lr']
-        rec['graph'].replay()
-        pred, loss = rec['outputs']
-        self.learn.pred, self.learn.loss_grad = pred.clone(), loss  # a copy of the prediction: the next replay overwrites the outputs
-        self.learn.loss = loss.clone()
-        self.replayed[kind] += 1
-        raise CancelBatchException  # fastai skips its own step; `after_batch` runs as usual
-
-    def after_fit(self):
-        if self._opt is not None: self._opt.zero_grad(set_to_none=True)  # the gradients of the last replay are not the model's
-
 # %% ../nbs/05_graphs.ipynb #3478bfe4
 @patch
 def to_graph(self:Learner, bf16:bool=False, # run the forward pass under bfloat16 autocast
@@ -207,3 +85,148 @@ def to_graph(self:Learner, bf16:bool=False, # run the forward pass under bfloat1
     "Train and validate with every full batch's step replayed from a CUDA graph (`GraphStep`)."
     self.add_cb(GraphStep(bf16=bf16, **kwargs))
     return self
+
+# %% ../nbs/05_graphs.ipynb #899eb77c
+_IN_STEP = ('after_pred', 'after_loss', 'before_backward', 'after_backward', 'before_step', 'after_step')  # events a replayed step skips
+
+@patch
+def before_fit(self:GraphStep):
+    others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if hasattr(cb, ev)]  # as fastai finds handlers
+    if others: raise ValueError(f"GraphStep replays whole steps, so callbacks acting inside a step would not run: {', '.join(others)}; remove them or GraphStep")
+    opt = getattr(self.learn.opt, 'opt', None)
+    if not isinstance(self.learn.opt, OptimWrapper) or not isinstance(opt, torch.optim.Optimizer) or 'capturable' not in opt.defaults:
+        raise ValueError(f"GraphStep needs a torch optimizer that can run under capture, in fastai's `OptimWrapper` (such as `FastAdam`, "
+                         f"`toy_learner`'s default); this Learner's `opt_func` made {type(self.learn.opt).__name__}")
+    self.device = next(self.learn.model.parameters()).device
+    if self.graph_cls is CudaGraph and self.device.type != 'cuda':
+        raise ValueError(f"GraphStep records CUDA graphs, but the model is on {self.device}: move the model and data to a GPU, or leave GraphStep out")
+    self._model, self._opt = self.learn.model, opt
+    self._check_memory()
+
+# %% ../nbs/05_graphs.ipynb #bfeab60a
+@patch
+def _memory(self:GraphStep)->tuple:
+    "Where the tensors a recording reads and writes live: every parameter, buffer and optimizer state tensor."
+    state = [v for s in self._opt.state.values() for v in s.values() if isinstance(v, Tensor)]
+    return (id(self._model), id(self._opt), *(t.data_ptr() for t in (*self._model.parameters(), *self._model.buffers(), *state)))
+
+@patch
+def _check_memory(self:GraphStep):
+    "Forget the recordings if any tensor they use has moved (a new model or optimizer, `model.to()`, reloaded optimizer state)."
+    if self.graphs and self._memory() != self._recorded_at: self.reset()
+
+@patch
+def before_train(self:GraphStep): self._check_memory()
+
+@patch
+def before_validate(self:GraphStep): self._check_memory()
+
+# %% ../nbs/05_graphs.ipynb #348936ca
+@patch
+def _autocast(self:GraphStep):  # no cache of cast weights: a recording must not keep pointers to tensors freed after it
+    return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16, cache_enabled=False)
+
+@patch
+def _train_step(self:GraphStep, x:Tensor, y:Tensor):
+    self._opt.zero_grad(set_to_none=True)  # the backward pass then writes fresh gradients, not sums
+    with self._autocast(): pred = self._model(x)
+    loss = self.learn.loss_func(pred.float(), y)
+    loss.backward()
+    self._opt.step()
+    return pred.detach(), loss.detach()
+
+@patch
+def _valid_step(self:GraphStep, x:Tensor, y:Tensor):
+    with torch.no_grad():
+        with self._autocast(): pred = self._model(x)
+        return pred, self.learn.loss_func(pred.float(), y)
+
+# %% ../nbs/05_graphs.ipynb #0b9dcd97
+_FIXED = ('betas', 'eps', 'weight_decay', 'amsgrad', 'maximize')  # optimizer settings a recording keeps
+
+@patch
+def _make_capturable(self:GraphStep):
+    "Let the optimizer run under capture: step counts on the device."
+    for g in self._opt.param_groups: g['capturable'] = True
+    for s in self._opt.state.values():
+        if isinstance(s.get('step'), Tensor) and s['step'].device != self.device: s['step'] = s['step'].to(self.device, torch.float32)
+
+@patch
+def _record(self:GraphStep, kind:str, x:Tensor, y:Tensor)->dict:
+    "Warm up (on a side stream on a GPU), record the step on static copies of `x` and `y`, and undo what both changed."
+    training, cuda = kind == 'train', self.graph_cls is CudaGraph
+    opt = self._opt if training else None
+    if training and cuda: self._make_capturable()
+    xs, ys = x.clone(), y.clone()
+    def step(): return (self._train_step if training else self._valid_step)(xs, ys)
+    snap = _snapshot(self._model, opt)
+    side = torch.cuda.Stream() if self.device.type == 'cuda' else None
+    if side is not None: side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side) if side is not None else contextlib.nullcontext():
+        for _ in range(self.warmup): step()
+    if side is not None: torch.cuda.current_stream().wait_stream(side)
+    graph, lrs = self.graph_cls(), None
+    if training:
+        self._opt.zero_grad(set_to_none=True)
+        if cuda:  # the recorded step reads its learning rate from a tensor, set before each replay
+            floats = [g['lr'] for g in self._opt.param_groups]
+            lrs = [torch.tensor(float(v), dtype=torch.float32, device=self.device) for v in floats]
+            for g, t in zip(self._opt.param_groups, lrs): g['lr'] = t
+    try: outputs = graph.capture(step)
+    except RuntimeError as e:  # an operation that can't be recorded: this kind of step stays eager
+        warnings.warn(f"GraphStep can't record the {kind} step of {type(self._model).__name__} as a CUDA graph, so it runs eagerly: {e}")
+        outputs = graph = None
+    finally:
+        if lrs is not None:
+            for g, v in zip(self._opt.param_groups, floats): g['lr'] = v  # fastai's schedulers and Recorder see floats
+    _restore(self._model, opt, snap)
+    if opt is not None: opt.zero_grad(set_to_none=True)
+    fixed = [{k: g.get(k) for k in _FIXED} for g in self._opt.param_groups] if training else None
+    self._recorded_at = self._memory()  # the optimizer's state exists now: the warm-up created it
+    return dict(graph=graph, inputs=(xs, ys), outputs=outputs, lrs=lrs, lr_values=[None] * len(lrs or []), fixed=fixed,
+                reduction=getattr(self.learn.loss_func, 'reduction', None))
+
+# %% ../nbs/05_graphs.ipynb #a867e840
+@patch
+def _check_fixed(self:GraphStep, fixed:list):
+    for i, (g, kept) in enumerate(zip(self._opt.param_groups, fixed)):
+        now = {k: g.get(k) for k in _FIXED}
+        if now != kept:
+            changed = ', '.join(f"{k} {kept[k]!r} -> {now[k]!r}" for k in _FIXED if now[k] != kept[k])
+            raise ValueError(f"GraphStep replays the optimizer step it recorded, but this fit changes the optimizer's settings "
+                             f"(param group {i}: {changed}); schedule the learning rate only (with `fit_one_cycle`, pass `moms=(m, m, m)`)")
+
+# %% ../nbs/05_graphs.ipynb #eaf14eed
+@patch
+def after_fit(self:GraphStep):
+    if self._opt is not None: self._opt.zero_grad(set_to_none=True)  # the gradients of the last replay are not the model's
+
+# %% ../nbs/05_graphs.ipynb #ab5e2caf
+@patch
+def _eager(self:GraphStep, kind:str):
+    "Leave this batch to fastai's own step, with no gradient left over from a replayed step to add to."
+    if kind == 'train': self._opt.zero_grad(set_to_none=True)
+    self.eager[kind] += 1
+
+@patch
+def before_batch(self:GraphStep):
+    kind = 'train' if self.training else 'valid'
+    if len(self.xb) != 1 or len(self.yb) != 1: return self._eager(kind)
+    x, y = self.xb[0], self.yb[0]
+    rec = self.graphs.get(kind)
+    if rec is None: rec = self.graphs[kind] = self._record(kind, x, y)
+    xs, ys = rec['inputs']
+    if rec['graph'] is None or (x.shape, x.dtype, x.device, y.shape, y.dtype) != (xs.shape, xs.dtype, xs.device, ys.shape, ys.dtype):
+        return self._eager(kind)  # not recordable, or another shape (an incomplete batch): fastai's own step
+    if getattr(self.learn.loss_func, 'reduction', None) != rec['reduction']:
+        return self._eager(kind)  # e.g. `get_preds(with_loss=True)` asks for per-item losses: the recording returns their mean
+    if rec['fixed'] is not None: self._check_fixed(rec['fixed'])
+    xs.copy_(x); ys.copy_(y)
+    for i, (g, t) in enumerate(zip(self._opt.param_groups, rec['lrs'] or [])):
+        if g['lr'] != rec['lr_values'][i]: t.fill_(float(g['lr'])); rec['lr_values'][i] = g['lr']
+    rec['graph'].replay()
+    pred, loss = rec['outputs']
+    self.learn.pred, self.learn.loss_grad = pred.clone(), loss  # a copy of the prediction: the next replay overwrites the outputs
+    self.learn.loss = loss.clone()
+    self.replayed[kind] += 1
+    raise CancelBatchException  # fastai skips its own step; `after_batch` runs as usual

@@ -52,13 +52,17 @@ def plot_curves(runs:list[dict], # the runs' metrics
     "Training, validation and test loss per epoch of every run, one panel per model, log scale."
     if not runs: raise ValueError("`runs` must hold at least one run's metrics")
     names = list(dict.fromkeys(r['model'] for r in runs))
-    fig, axs = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.5), sharey=True, squeeze=False)
-    for ax, name in zip(axs[0], names):
+    cols = min(len(names), 3)  # three panels a row at most: legible at a page's width
+    rows = -(-len(names) // cols)
+    fig, axs = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.3 * rows), sharey=True, squeeze=False)
+    for ax in axs.flat[len(names):]: ax.remove()
+    for ax, name in zip(axs.flat, names):
         for r in (r for r in runs if r['model'] == name):
             for key, c in (('train_loss', 'C0'), ('valid_loss', 'C1'), ('test_loss', 'C2')):
                 ax.plot(range(1, len(r[key]) + 1), r[key], c, alpha=0.8, label=key.replace('_', ' ') if r['seed'] == runs[0]['seed'] else None)
         ax.set(title=name, xlabel='epoch', yscale='log'); ax.grid(alpha=0.3)
-    axs[0][0].set_ylabel('MSE (normalized)'); axs[0][0].legend(fontsize='small')
+    for ax in axs[:, 0]: ax.set_ylabel('MSE (normalized)')
+    axs[0][0].legend(fontsize='small')
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig

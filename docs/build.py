@@ -5,8 +5,8 @@ Three steps:
    cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto.
 2. `_proc/`'s Quarto-only markup is turned into plain notebooks Sphinx reads: the title cell becomes a
    heading, `#|` directives become cell tags, `show_doc` output becomes markdown cells (so the API
-   sections are real page sections), links to the online site become relative, altair charts become
-   static SVG (vl-convert, no vega JavaScript and no CDN).
+   sections are real page sections; their signatures plain code, their names escaped), links to the
+   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN).
 3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
    saved outputs; no notebook is executed again.
 """
@@ -14,6 +14,7 @@ import argparse, os, re, shutil, sys, tempfile
 from pathlib import Path
 
 import nbformat
+from docutils.nodes import make_id
 from nbdev.config import get_config
 from nbdev.doclinks import nbglob
 
@@ -59,15 +60,31 @@ def markdown_code(text:str)->str:
     "Inline code of a link's text (`` `data` ``) as HTML, since markdown inside an HTML tag is not read."
     return re.sub(r'`([^`]+)`', r'<code>\1</code>', text)
 
+# a doc link nbdev adds (`[`TensorDL`](https://.../data.html#tensordl)`, or to a page by its name)
+DOC_LINK = re.compile(r'\[([^\]\n]+)\]\((?:https?://[^)\s]+|[\w/.-]+\.html(?:#[^)\s]*)?)\)')
+# a type of the module itself, as nbdev shows it: it runs the notebook's cells in `__main__`
+MAIN_PREFIX = re.compile(r'(?<![\w.])__main__\.(?=[A-Za-z_])')
+
+def signature_md(code:str)->str:
+    "A `show_doc` signature as a code block: its doc links as their plain text (a code block shows markdown as it is)."
+    return ('```{code-block} python\n:class: signature\n\n' + DOC_LINK.sub(r'\1', code).rstrip('\n') + '\n```\n')
+
+def heading_md(level:str, name:str)->str:
+    "The heading of a `show_doc` entry, its name escaped: `__repr__` is not markdown's bold."
+    # the anchor nbdev's doc links use (`#normalization.from_data`), where the heading's own id is another;
+    # the same id twice would make Sphinx's search summary of that section empty (a TypeError in searchtools.js)
+    anchor = '' if name.lower() == make_id(name) else f'<span id="{name.lower()}"></span>\n\n'
+    return anchor + f"{level} " + re.sub(r'([\\`*_\[\]<>])', r'\\\1', name)
+
 def show_doc_md(md:str, site_url:str)->str:
     "nbdev's `show_doc` markdown, without its Quarto-only attributes, with its anchor kept."
     md = re.sub(r'^\s*---\s*\n', '', md)  # the rule above each entry: furo separates sections itself
+    md = MAIN_PREFIX.sub('', md)  # `__main__.ToySequences | None`: the library's `ToySequences`
     # [source](url){target="_blank" style="float:right..."}: a plain link, floated by docs/_static/site.css
     md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="sourcelink" href="\1">source</a>', md)
+    md = re.sub(r'^```python\n(.*?)^```[ \t]*$\n?', lambda m: signature_md(m[1]), md, flags=re.M | re.S)
     md = local_links(md, site_url)
-    # the anchor nbdev's doc links use (`#normalization.from_data`), beside the heading's own id
-    return re.sub(r'^(#+) (\S+)\s*$', lambda m: f'<span id="{m[2].lower()}"></span>\n\n{m[1]} {m[2]}', md,
-                  count=1, flags=re.M)
+    return re.sub(r'^(#+) (\S+)\s*$', lambda m: heading_md(m[1], m[2]), md, count=1, flags=re.M)
 
 def chart_svg(data:dict):
     "An altair/vega chart in a saved output, rendered to SVG offline; `None` if there is none."

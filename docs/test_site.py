@@ -2,15 +2,19 @@
 
 The site is built (docs/build.py) from a copy of nbs/ plus one extra page holding a saved matplotlib
 figure and an altair chart, so figures and charts are checked even before any notebook saves one.
-It is served on 127.0.0.1 by a server started here. Each page must render its title, an API section
-for each name its module exports, every figure (no broken image) and no console error; a search must
-find `generate_sequences`; and no request may go to any host but 127.0.0.1 (Chromium is also told to
-resolve no other host, so nothing leaves the machine even on failure).
+The extra page also holds a saved `show_doc` entry with the shapes that went wrong before (a dunder
+method, a doc link inside its signature, a `__main__.` type). It is served on 127.0.0.1 by a server
+started here. Each page must render its title, an API section for each name its module exports, every
+figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `__main__.`, `**repr**`),
+API headings that match their signatures, unique ids, something under every h2/h3 heading and no
+console error; searches must find their pages without errors; and no request may go to any host but
+127.0.0.1 (Chromium is also told to resolve no other host, so nothing leaves the machine even on failure).
 Ends with `N passed, N failed`; exits non-zero on any failure.
 """
-import argparse, base64, functools, http.server, importlib, inspect, io, json, shutil, sys, tempfile, threading, time
+import argparse, base64, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
 from urllib.parse import urlparse
+from urllib.request import urlopen
 
 import nbformat
 
@@ -32,9 +36,20 @@ def check_notebook()->nbformat.NotebookNode:
     bundle = {f'application/vnd.vegalite.{major}+json': chart.to_dict(), 'text/plain': 'alt.Chart(...)',
               # a CDN loader, as altair's HTML renderer saves one: the build must drop it
               'text/html': '<div id="vis"></div><script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'}
+    # a show_doc entry as nbdev saves it (`#| output: asis`): a dunder name, a doc link inside the signature's
+    # code block, a type of the notebook's own module shown as `__main__.`; and a name that is its own slug
+    doc = ('---\n\n[source](https://github.com/attnseq/attnseq/blob/main/attnseq/data.py#L1){target="_blank" '
+           'style="float:right; font-size:smaller"}\n\n### Widget.__repr__\n\n```python\ndef __repr__(\n'
+           '    other:__main__.Widget | None=None, # a [`Widget`](https://attnseq.github.io/attnseq/zz_site_check.html#widget)\n'
+           '):\n```\n\n*The readable form of a [`Widget`](https://attnseq.github.io/attnseq/zz_site_check.html#widget).*')
+    widget = '---\n\n### Widget\n\n```python\ndef Widget(\n    size:int=1, # how big\n):\n```\n\n*A widget, found by a search for its name.*'
+    showdoc = [nbformat.v4.new_code_cell('#| output: asis\nwidget_doc  # the markdown show_doc saved', outputs=[nbformat.v4.new_output(
+                   'display_data', {'text/markdown': md, 'text/plain': '<nbdev.showdoc.BasicMarkdownRenderer>'})])
+               for md in (widget, doc)]
     cells = [nbformat.v4.new_markdown_cell('# Site check\n\n> A figure and a chart, as saved outputs'),
              nbformat.v4.new_code_cell('plt.plot(...)', outputs=[png]),
-             nbformat.v4.new_code_cell('chart', outputs=[nbformat.v4.new_output('execute_result', bundle, execution_count=1)])]
+             nbformat.v4.new_code_cell('chart', outputs=[nbformat.v4.new_output('execute_result', bundle, execution_count=1)]),
+             *showdoc]
     return nbformat.v4.new_notebook(cells=cells, metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}})
 
 def expected(nb_path:Path)->dict:
@@ -77,15 +92,84 @@ def requests_made(driver)->list:
     return [m['params']['request']['url'] for m in msgs if m['method'] == 'Network.requestWillBeSent']
 
 PAGE_JS = """
-const imgs = [...document.querySelectorAll('article img')];
-return {title: document.querySelector('article h1')?.textContent ?? '',
-        headings: [...document.querySelectorAll('article h1, article h2, article h3, article h4')]
-                  .map(h => h.textContent.replace(/[#¶]/g, '').trim()),
-        ids: [...document.querySelectorAll('[id]')].map(e => e.id),
-        links: [...document.querySelectorAll('article a[href]')].map(a => a.href)
+const art = document.querySelector('article'), all = [...art.querySelectorAll('*')];
+const imgs = [...art.querySelectorAll('img')];
+const isHeading = e => /^H[1-6]$/.test(e.tagName);
+const headingText = h => h.textContent.replace(/[#¶]/g, '').trim();
+// something a reader sees: an element with text of its own, or a picture with a size
+const shown = e => e.getClientRects().length > 0 && (
+    ['IMG', 'svg', 'CANVAS', 'VIDEO', 'IFRAME'].includes(e.tagName) && e.getBoundingClientRect().width > 0 ||
+    [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()));
+// h2/h3 sections with nothing shown between their heading and the next heading (of any level)
+const empty = all.flatMap((h, i) => {
+    if (!['H2', 'H3'].includes(h.tagName)) return [];
+    for (const e of all.slice(i + 1)) {
+        if (h.contains(e)) continue;
+        if (isHeading(e)) break;
+        if (shown(e)) return [];
+    }
+    return [`${h.tagName.toLowerCase()} ${headingText(h)}`];
+});
+const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+return {title: art.querySelector('h1')?.textContent ?? '',
+        headings: [...art.querySelectorAll('h1, h2, h3, h4')].map(headingText),
+        ids: ids, duplicate_ids: [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))],
+        links: [...art.querySelectorAll('a[href]')].map(a => a.href)
                .filter(h => h.startsWith(location.origin) && h.includes('#')),
-        images: imgs.length, broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)};
+        images: imgs.length, broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+        srcs: imgs.map(i => i.src),
+        text: art.innerText,
+        // show_doc entries: the heading of the signature's section, and the signature
+        signatures: [...art.querySelectorAll('.signature')].map(s => [headingText(s.closest('section')?.querySelector('h1, h2, h3, h4, h5, h6') ?? s), s.innerText]),
+        styled_headings: [...art.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => h.querySelector('strong, em')).map(h => h.innerHTML),
+        bold: [...art.querySelectorAll('strong')].map(b => b.textContent.trim()),
+        empty_sections: empty};
 """
+
+# `__repr__` written without backticks is markdown's bold `repr`: these names bold mean an eaten dunder
+DUNDERS = {'repr', 'str', 'init', 'post_init', 'call', 'getitem', 'setitem', 'len', 'iter', 'next', 'enter', 'exit',
+           'eq', 'hash', 'contains', 'getattr', 'setattr', 'del', 'torch_function'}
+# text no page may show: HTML links as text (a doc link inside a code block), nbdev's `__main__.` prefix of a type
+MARKUP = [('an HTML link', re.compile(r'<a\s+href|&lt;a\s+href', re.I)), ('`__main__.`', re.compile(r'\b__main__\.'))]
+BOLD = re.compile(r'\*\*\w+\*\*')  # markdown's bold left as text, in a heading or a signature
+SEARCHES = {'generate_sequences': 'data.html', 'LSTM': 'models.html', 'attention': 'models.html',
+            'run_experiment': 'runner.html', 'Widget': CHECK_NB.replace('.ipynb', '.html')}
+
+def blank(png:bytes)->bool:
+    "An image of one colour (or all transparent): a figure with nothing drawn."
+    from PIL import Image
+    ex = Image.open(io.BytesIO(png)).convert('RGBA').getextrema()
+    return all(lo == hi for lo, hi in ex) or ex[3][1] == 0
+
+def one_colour_png()->bytes:
+    from PIL import Image
+    buf = io.BytesIO(); Image.new('RGB', (40, 20), 'white').save(buf, 'PNG')
+    return buf.getvalue()
+
+def blank_images(srcs:list)->list:
+    "The PNGs among `srcs` (URLs on the local server, or data: URLs) with nothing drawn."
+    out = []
+    for src in dict.fromkeys(srcs):
+        data = base64.b64decode(src.split(',', 1)[1]) if src.startswith('data:') else urlopen(src).read()
+        if data.startswith(b'\x89PNG') and blank(data): out.append(src)
+    return out
+
+def search(driver, base:str, query:str)->tuple:
+    "Search the site for `query`: the results' links, and the console errors once each result's summary is in."
+    driver.get(base + 'search.html?q=' + query)
+    found, js = [], """const s = document.querySelector('#search-results .search-summary')?.textContent ?? '';
+        const items = [...document.querySelectorAll('#search-results li')];
+        return [/finished|did not match/i.test(s), items.map(li => li.querySelector('a')?.href),
+                items.filter(li => !li.querySelector('.context')).length];"""
+    for _ in range(100):  # the search runs in the page's JavaScript after load, each summary is fetched after it
+        done, found, waiting = driver.execute_script(js)
+        if done and not waiting: break
+        time.sleep(0.1)
+    return found, console_errors(driver)
+
+def console_errors(driver)->list:
+    return [e['message'] for e in driver.get_log('browser')  # (no favicon: Chromium asks for one)
+            if e['level'] == 'SEVERE' and '/favicon.ico' not in e['message']]
 
 def main(shots:Path, src:Path):
     results = []
@@ -98,6 +182,7 @@ def main(shots:Path, src:Path):
         nbs = tmp/'nbs'
         shutil.copytree(src, nbs, ignore=shutil.ignore_patterns('.ipynb_checkpoints'))
         nbformat.write(check_notebook(), nbs/CHECK_NB)
+        check('the empty-figure check tells a PNG of one colour', blank(one_colour_png()))
         t0 = time.time()
         try: pages = build(nbs, tmp/'site')
         except (Exception, SystemExit) as e: pages = e
@@ -108,34 +193,44 @@ def main(shots:Path, src:Path):
         check('every notebook has a page', all(p.exists() for p in pages.values()), pages)
         pages = {p.relative_to(site).as_posix(): expected(nb) for nb, p in pages.items()}
         srv, driver = serve(site), browser(tmp/'profile')
-        base, urls, ids, links = f'http://127.0.0.1:{srv.server_address[1]}/', [], {}, []
+        base, urls, ids, links, headings = f'http://127.0.0.1:{srv.server_address[1]}/', [], {}, [], {}
         try:
             for html, want in pages.items():
                 driver.get(base + html)
                 got = driver.execute_script(PAGE_JS)
                 urls += requests_made(driver)
-                ids[base + html], links = set(got['ids']), links + got['links']
+                ids[base + html], links, headings[html] = set(got['ids']), links + got['links'], got['headings']
                 driver.save_screenshot(str(shots/html.replace('/', '-').replace('.html', '.png')))
                 check(f'{html} renders its title', bool(got['title'].strip()), got['title'])
                 missing = [n for n in want['names'] if n not in got['headings']]
                 check(f"{html} has API sections for its {len(want['names'])} exported names", not missing, missing)
                 check(f"{html} shows its {want['figures']} figures", got['images'] >= want['figures'] and not got['broken'],
                       f"{got['images']} images, broken: {got['broken']}")
-                errors = [e['message'] for e in driver.get_log('browser')  # (no favicon: Chromium asks for one)
-                          if e['level'] == 'SEVERE' and '/favicon.ico' not in e['message']]
-                check(f'{html} has no console errors', not errors, errors)
+                check(f'{html} has no empty figure', not (b := blank_images(got['srcs'])), b)
+                shown = [f"{what}: {m[0]!r}" for what, rx in MARKUP if (m := rx.search(got['text']))]
+                shown += [f'markdown bold: {t!r}' for t in got['headings'] + [sig for _, sig in got['signatures']] if BOLD.search(t)]
+                shown += [f'bold {b!r}: `__{b}__` without backticks?' for b in got['bold'] if b in DUNDERS]
+                shown += [f'heading {h!r}' for h in got['styled_headings']]
+                check(f'{html} shows no markup as text (links, `__main__.`, bold dunders)', not shown, shown)
+                # each API heading names its signature's function (`AttentionLayer.__repr__` for `def __repr__(`)
+                wrong = [(h, d[1]) for h, sig in got['signatures'] if (d := re.search(r'\bdef\s+(\w+)\s*\(', sig))
+                         and not (h == d[1] or h.endswith('.' + d[1]))]
+                check(f"{html}'s {len(got['signatures'])} API headings match their signatures", not wrong, wrong)
+                check(f'{html} has unique ids', not got['duplicate_ids'], got['duplicate_ids'])
+                check(f'{html} shows something under each of its sections', not got['empty_sections'], got['empty_sections'])
+                check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
+            check_page = CHECK_NB.replace('.ipynb', '.html')
+            check(f'{check_page} shows the dunder method `Widget.__repr__` by its name',
+                  'Widget.__repr__' in headings[check_page], headings[check_page])
             # nbdev's doc links (`data.html#generate_sequences`) land on a section of a page of the site
             dead = sorted({l for l in links if l.split('#')[1] not in ids.get(l.split('#')[0], ())})
             check(f'all {len(links)} links to sections of the site resolve', not dead, dead)
-            driver.get(base + 'search.html?q=generate_sequences')
-            found = []
-            for _ in range(50):  # the search runs in the page's JavaScript after load
-                found = driver.execute_script("return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
-                if found: break
-                time.sleep(0.1)
-            driver.save_screenshot(str(shots/'search.png'))
-            check('search finds generate_sequences on the data page', any('data.html' in u for u in found), found)
-            urls += requests_made(driver)
+            for query, page in SEARCHES.items():
+                found, errors = search(driver, base, query)
+                driver.save_screenshot(str(shots/f'search-{query}.png'))
+                check(f'search finds {query} on {page}', any(urlparse(u).path.endswith('/' + page) for u in found), found)
+                check(f'search for {query} raises no console error', not errors, errors)
+                urls += requests_made(driver)
             outside = sorted({u for u in urls if urlparse(u).scheme in ('http', 'https', 'ws', 'wss')
                               and urlparse(u).hostname != '127.0.0.1'})
             check(f'all {len(urls)} requests stay on 127.0.0.1', not outside, outside)
