@@ -97,6 +97,13 @@ class ToySequences:
         task = 'ordered' if self.group_by_locations else 'unordered'
         return f"{type(self).__name__}(n={self.n}, seq_len={self.seq_len}, task={task})"
 
+# %% ../nbs/01_data.ipynb #88ca18c3
+def left_mask(tr:Tensor, bx:Tensor)->Tensor:
+    "`[n, 4]`: 1. for the two leftmost of the four shapes (triangles first, then boxes), else 0."
+    centres = torch.cat((tr, bx), 1)[:, :, 0]                    # [n, 4]
+    third = centres.sort(1).values[:, 2:3]                       # [n, 1] the third-smallest centre
+    return (centres < third).float()
+
 # %% ../nbs/01_data.ipynb #9cc1e873
 def _check_range(name, rng):
     "`rng` as a `(low, high)` pair of floats, or a clear error."
@@ -133,13 +140,6 @@ def _draw_shapes(n, seq_len, height_range, width_range, generator)->Tensor:
     shapes[:, :, 1].uniform_(*height_range, generator=generator)
     shapes[:, :, 2].uniform_(*width_range, generator=generator)
     return shapes
-
-# %% ../nbs/01_data.ipynb #88ca18c3
-def left_mask(tr:Tensor, bx:Tensor)->Tensor:
-    "`[n, 4]`: 1. for the two leftmost of the four shapes (triangles first, then boxes), else 0."
-    centres = torch.cat((tr, bx), 1)[:, :, 0]                    # [n, 4]
-    third = centres.sort(1).values[:, 2:3]                       # [n, 1] the third-smallest centre
-    return (centres < third).float()
 
 # %% ../nbs/01_data.ipynb #24eebc57
 def _target_heights(tr_h:Tensor, bx_h:Tensor, tr:Tensor, bx:Tensor, group_by_locations:bool)->Tensor:
@@ -274,12 +274,6 @@ def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
     t = t.double()
     return t.mean().item(), t.std().item()
 
-# %% ../nbs/01_data.ipynb #78f2fe2a
-def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
-    "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
-    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
-    return x * s + m if inverse else (x - m) / s
-
 # %% ../nbs/01_data.ipynb #6286ef7b
 @patch(cls_method=True)
 def from_data(cls:Normalization, seqs:ToySequences, # training samples the statistics come from
@@ -288,6 +282,12 @@ def from_data(cls:Normalization, seqs:ToySequences, # training samples the stati
     "Statistics of `seqs` for `mode`."
     check_type(seqs, 'seqs', ToySequences); check_choice(mode, 'norm', NORM_MODES)
     return cls(*_norm_stats(seqs, mode), mode)
+
+# %% ../nbs/01_data.ipynb #78f2fe2a
+def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
+    "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
+    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
+    return x * s + m if inverse else (x - m) / s
 
 # %% ../nbs/01_data.ipynb #06742745
 @patch
@@ -327,7 +327,6 @@ class TensorDL(DataLoader):
         self.to(device)  # the tensors move once, here
         if seed is not None: self.rng = random.Random(seed)
 
-# %% ../nbs/01_data.ipynb #5a4b122d
 @patch
 def create_batches(self:TensorDL, samps):
     "Yield tuples of tensors indexed by consecutive chunks of the sampled indices."
