@@ -109,8 +109,13 @@ def create_batches(self:StackedDL, samps):
 class StackedMSE(nn.Module):
     "Sum over the stacked models of each one's mean squared error; the last batch's per-model losses in `last`."
     last = None
+    @staticmethod
+    def per_model(pred:Tensor, targ:Tensor)->Tensor:
+        "`[S]`: each stacked model's mean squared error over its batch `[S, bs, ...]`."
+        return (pred.float() - targ.float()).square().flatten(1).mean(1)
+
     def forward(self, pred:Tensor, targ:Tensor)->Tensor:
-        per = (pred.float() - targ.float()).square().flatten(1).mean(1)  # [S]
+        per = self.per_model(pred, targ)  # [S]
         if self.last is None or self.last.shape != per.shape or self.last.device != per.device: self.last = per.detach().clone()
         else: self.last.copy_(per.detach())  # in place: a step replayed from a CUDA graph (`GraphStep`) updates the same tensor
         return per.sum()
@@ -142,12 +147,12 @@ class StackedLosses(Callback):
 
 @torch.no_grad()
 def stacked_mean_loss(model:StackedModel, dl:StackedDL)->list:
-    "Each stacked model's mean squared error over every sample of `dl`, in eval mode."
+    "Each stacked model's mean squared error over every sample of `dl`, in eval mode: `StackedMSE`'s loss of each batch weighted by its size, as `mean_loss` scores one model."
     was_training = model.training
     model.eval()
     total, count = 0., 0
     for xb, yb in dl:
-        total = total + (model(xb).float() - yb.float()).square().flatten(2).mean(2).sum(1); count += xb.shape[1]
+        total = total + StackedMSE.per_model(model(xb), yb) * xb.shape[1]; count += xb.shape[1]
     model.train(was_training)
     return (total / count).tolist()
 
