@@ -201,9 +201,10 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         jobs = ([(m, [s], 'kept') for m, s in todo if (m, s) in runs] +
                 [(m, [s for mm, s in left if mm == m], 'stacked') for m in cfg.models if m in stacked] +
                 [(m, [s], 'one') for m, s in left if m not in stacked])
-        mb, failed = master_bar(jobs), {}   # a bar over the jobs; a line per finished run on stdout
+        kept = [run_name(m, s[0]) for m, s, how in jobs if how == 'kept']
+        if kept: print(f"kept {len(kept)} run(s) finished earlier: {', '.join(kept)}")
+        mb, failed = master_bar([j for j in jobs if j[2] != 'kept']), {}   # a bar over the jobs to train; a line per finished run on stdout
         for model, seeds, how in mb:
-            if how == 'kept': print(f"{run_name(model, seeds[0])}: finished earlier, kept"); continue
             bar = progress_bar(range(cfg.epochs), parent=mb)
             bar.comment = ', '.join(run_name(model, s) for s in seeds); bar.update(0)
             try:
