@@ -91,6 +91,7 @@ _IN_STEP = ('after_pred', 'after_loss', 'before_backward', 'after_backward', 'be
 
 @patch
 def before_fit(self:GraphStep):
+    "Refuse what a recording can't follow: callbacks acting inside a step, fastai's own optimizers, a CUDA graph off the GPU."
     others = [f"{type(cb).__name__}.{ev}" for cb in self.learn.cbs if cb is not self for ev in _IN_STEP if hasattr(cb, ev)]  # as fastai finds handlers
     if others: raise ValueError(f"GraphStep replays whole steps, so callbacks acting inside a step would not run: {', '.join(others)}; remove them or GraphStep")
     opt = getattr(self.learn.opt, 'opt', None)
@@ -116,10 +117,14 @@ def _check_memory(self:GraphStep):
     if self.graphs and self._memory() != self._recorded_at: self.reset()
 
 @patch
-def before_train(self:GraphStep): self._check_memory()
+def before_train(self:GraphStep):
+    "Forget the recordings if the tensors they use have moved since they were made."
+    self._check_memory()
 
 @patch
-def before_validate(self:GraphStep): self._check_memory()
+def before_validate(self:GraphStep):
+    "Forget the recordings if the tensors they use have moved since they were made."
+    self._check_memory()
 
 # %% ../nbs/05_graphs.ipynb #348936ca
 @patch
@@ -189,6 +194,7 @@ def _record(self:GraphStep, kind:str, x:Tensor, y:Tensor)->dict:
 # %% ../nbs/05_graphs.ipynb #a867e840
 @patch
 def _check_fixed(self:GraphStep, fixed:list):
+    "Refuse a fit that changed an optimizer setting the recording keeps (anything but the learning rate)."
     for i, (g, kept) in enumerate(zip(self._opt.param_groups, fixed)):
         now = {k: g.get(k) for k in _FIXED}
         if now != kept:
@@ -199,6 +205,7 @@ def _check_fixed(self:GraphStep, fixed:list):
 # %% ../nbs/05_graphs.ipynb #eaf14eed
 @patch
 def after_fit(self:GraphStep):
+    "Drop the gradients of the last replay: they are not the model's."
     if self._opt is not None: self._opt.zero_grad(set_to_none=True)  # the gradients of the last replay are not the model's
 
 # %% ../nbs/05_graphs.ipynb #ab5e2caf
@@ -210,6 +217,7 @@ def _eager(self:GraphStep, kind:str):
 
 @patch
 def before_batch(self:GraphStep):
+    "Replay this batch's step from its recording (recording it first if there is none), or leave it to fastai."
     kind = 'train' if self.training else 'valid'
     if len(self.xb) != 1 or len(self.yb) != 1: return self._eager(kind)
     x, y = self.xb[0], self.yb[0]

@@ -99,6 +99,19 @@ def chart_svg(data:dict):
             return vlc.vegalite_to_svg(spec, vl_version='.'.join(map(str, version)))
         if re.fullmatch(r'application/vnd\.vega\.v\d+\+json', mime): return vlc.vega_to_svg(spec)
 
+def dataframe_html(html)->str:
+    "A pandas table as the site's markdown tables read: no second header row for the index's name (it goes in the corner), no NaN cells, no inline style."
+    html = ''.join(html) if isinstance(html, list) else html
+    html = re.sub(r'<style scoped>.*?</style>', '', html, flags=re.S)
+    def head(m):
+        rows = re.findall(r'<tr[^>]*>.*?</tr>', m[1], flags=re.S)
+        cells = [re.findall(r'<th[^>]*>(.*?)</th>', r, flags=re.S) for r in rows]
+        if len(rows) == 2 and cells[1] and not any(c.strip() for c in cells[1][1:]) and not cells[0][0].strip():
+            rows = [re.sub(r'<th[^>]*>\s*</th>', f'<th>{cells[1][0]}</th>', rows[0], count=1)]  # the index's name, in the corner
+        return '<thead>' + ''.join(rows) + '</thead>'
+    html = re.sub(r'<thead>(.*?)</thead>', head, html, count=1, flags=re.S)
+    return re.sub(r'<td>\s*(NaN|nan|None|<NA>)\s*</td>', '<td></td>', html)
+
 def clean_output(out):
     "Keep what renders offline: charts become SVG, HTML that loads scripts (a chart's CDN loader) goes."
     if 'data' not in out: return out
@@ -106,6 +119,7 @@ def clean_output(out):
     if (svg := chart_svg(data)) is not None: data = {'image/svg+xml': svg}
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
     if '<script' in data.get('text/html', ''): data.pop('text/html')
+    if 'class="dataframe"' in data.get('text/html', ''): data['text/html'] = dataframe_html(data['text/html'])
     out.data = data
     return out if data else None
 

@@ -123,7 +123,11 @@ return {title: art.querySelector('h1')?.textContent ?? '',
         signatures: [...art.querySelectorAll('.signature')].map(s => [headingText(s.closest('section')?.querySelector('h1, h2, h3, h4, h5, h6') ?? s), s.innerText]),
         styled_headings: [...art.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => h.querySelector('strong, em')).map(h => h.innerHTML),
         bold: [...art.querySelectorAll('strong')].map(b => b.textContent.trim()),
-        empty_sections: empty};
+        empty_sections: empty,
+        // tables: no header row left empty but for its first cell (a pandas index's name), no NaN cell
+        table_faults: [...art.querySelectorAll('table')].flatMap(t => [
+            ...[...t.querySelectorAll('thead tr')].filter(r => r.children.length > 1 && [...r.children].slice(1).every(c => !c.textContent.trim())).map(() => 'an empty header row'),
+            ...[...t.querySelectorAll('td')].filter(c => ['NaN', 'nan'].includes(c.textContent.trim())).map(() => 'a NaN cell')])};
 """
 
 # `__repr__` written without backticks is markdown's bold `repr`: these names bold mean an eaten dunder
@@ -218,6 +222,7 @@ def main(shots:Path, src:Path):
                 check(f"{html}'s {len(got['signatures'])} API headings match their signatures", not wrong, wrong)
                 check(f'{html} has unique ids', not got['duplicate_ids'], got['duplicate_ids'])
                 check(f'{html} shows something under each of its sections', not got['empty_sections'], got['empty_sections'])
+                check(f'{html} has tables without empty header rows or NaN cells', not got['table_faults'], sorted(set(got['table_faults'])))
                 check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
             check_page = CHECK_NB.replace('.ipynb', '.html')
             check(f'{check_page} shows the dunder method `Widget.__repr__` by its name',
