@@ -82,11 +82,15 @@ def _import_ray():
 def ray_session(address:str|None=None, # a running cluster's address; None: start Ray on this machine
                 num_cpus:int|None=None, # the CPUs of a Ray started here (default: all)
                ):
-    "Ray for the block: the Ray this process runs already, kept running; else the cluster at `address` or a new Ray on this machine, shut down after."
+    "Ray for the block: the Ray this process runs already, kept running; else the cluster at `address`, or a new Ray on this machine (even if `ray start` runs one here), shut down after."
     ray = _import_ray()
     if ray.is_initialized(): yield ray; return
-    if address: ray.init(address=address, log_to_driver=False, logging_level='ERROR')
-    else: ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False, logging_level='ERROR')
+    if address:
+        try: ray.init(address=address, log_to_driver=False, logging_level='ERROR')
+        except ConnectionError as e:
+            raise ConnectionError(f"can't join the Ray cluster at {address} ({e}): is Ray running there (`ray start --head`)? If the cluster uses "
+                                  f"token authentication, this process needs RAY_AUTH_MODE=token and the cluster's token") from None
+    else: ray.init(address='local', num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False, logging_level='ERROR')
     try: yield ray
     finally: ray.shutdown()
 

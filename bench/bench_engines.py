@@ -43,7 +43,7 @@ def main():
     from attnseq.folder import ExperimentConfig
     cfg = ExperimentConfig(n_train=a.n_train, n_test=200, epochs=a.epochs, models=('cnn', 'attention'), seeds=(0, 1), device='cpu')
     t0 = time.perf_counter()
-    ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False, logging_level='ERROR')
+    ray.init(address='local', num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False, logging_level='ERROR')
     ray.get(ray.remote(num_cpus=0)(lambda: None).remote())
     startup = time.perf_counter() - t0
     engines = ('local', 'local-1', 'ray')
