@@ -66,7 +66,7 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
                                **{**preset, **({'epochs': epochs} if epochs is not None else {})})
         if device: check_device(device, '--device')
         check_graph(graph, device, '--graph')
-        check_engine(engine, address, cpus_per_run, gpus_per_run, cli=True)
+        check_engine(engine, address, cpus_per_run, gpus_per_run, device, cli=True)
         out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
         with folder_lock(out): return _run_locked(cfg, out, stacking[stack], graph, not no_figures, engine=engine, address=address,
                                                   cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)

@@ -24,6 +24,7 @@ def check_engine(engine:str='local', # 'local' or 'ray'
                  address:str|None=None, # with 'ray': a cluster's address; None: Ray on this machine
                  cpus_per_run:int=1, # with 'ray': CPUs per task
                  gpus_per_run:float=0, # with 'ray': GPUs per task, a fraction shares a GPU
+                 device:str|None=None, # the runs' device (`ExperimentConfig.device`): a GPU needs `gpus_per_run` with 'ray'
                  cli:bool=False, # name the arguments as the command's options (`--cpus_per_run`)
                 )->str: # the engine
     "`engine` if it and its arguments can run; else a `ValueError` naming the argument (and how to install Ray if it is missing)."
@@ -39,6 +40,8 @@ def check_engine(engine:str='local', # 'local' or 'ray'
     if engine == 'local':
         set_ = [n(k) for k, v, d in (('address', address, None), ('cpus_per_run', cpus_per_run, 1), ('gpus_per_run', gpus_per_run, 0)) if v != d]
         if set_: raise ValueError(f"{', '.join(f'`{k}`' for k in set_)}: only with the engine 'ray' (`{n('engine')}` is 'local')")
+    elif device is not None and str(device).startswith('cuda') and g == 0:  # Ray would start the runs on a GPU it didn't give them
+        raise ValueError(f"`{n('device')}` {device!r} with the engine 'ray' needs `{n('gpus_per_run')}` above 0, e.g. 0.25 for four runs a GPU")
     elif importlib.util.find_spec('ray') is None:
         raise ValueError(f"`{n('engine')}` 'ray' needs Ray, an optional extra: pip install -e \".[ray]\" (in a clone of attnseq)")
     return engine
@@ -57,9 +60,11 @@ def ray_job(cfg:ExperimentConfig, # the experiment
             cbs=None, # extra fastai callbacks
             graph:bool=False, # replay steps from CUDA graphs
             threads:int=1, # torch's thread count for the job: the task's CPUs
+            gpus:float|None=None, # the task's GPUs: with 0 the job sees no GPU; None: the process's GPUs (outside Ray)
            )->dict: # `runs`: the metrics of its runs; `failed`: None or the cause; `unshared`: None or the message
     "Train one job of the runner in this process, at `threads` threads, saving its runs in `out` as the local engine does."
     os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', CUBLAS_DETERMINISTIC)  # before CUDA starts in this worker
+    if gpus == 0: os.environ['CUDA_VISIBLE_DEVICES'] = ''  # Ray leaves a task without GPUs every GPU: `device=None` then means the CPU
     torch.set_num_threads(threads)
     out = Path(out)
     if not (out/'config.json').exists(): return dict(runs=[], failed=None, unshared=_not_shared(out))
@@ -128,7 +133,7 @@ def ray_jobs(cfg:ExperimentConfig, # the experiment
              gpus_per_run:float=0, # GPUs per task
             )->dict: # the jobs that failed, with their causes
     "Train the runner's unfinished `jobs` as Ray tasks with declared resources; print each run as it lands."
-    check_engine('ray', address, cpus_per_run, gpus_per_run)
+    check_engine('ray', address, cpus_per_run, gpus_per_run, cfg.device)
     out, todo = Path(out).resolve(), [j for j in jobs if j[2] != 'kept']
     for model, seeds, how in jobs:
         if how == 'kept': print(f"{run_name(model, seeds[0])}: finished earlier, kept")
@@ -138,7 +143,7 @@ def ray_jobs(cfg:ExperimentConfig, # the experiment
         check_shared(ray, out)
         task = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=RETRIES)(ray_job)
         data = ray.put(train), ray.put(test)
-        pending = {task.remote(cfg, m, s, how, *data, str(out), cbs, graph, cpus_per_run): (m, s) for m, s, how in todo}
+        pending = {task.remote(cfg, m, s, how, *data, str(out), cbs, graph, cpus_per_run, gpus_per_run): (m, s) for m, s, how in todo}
         print(f"{len(pending)} job(s) of {total} run(s) sent to Ray: {cpus_per_run} CPU(s), {gpus_per_run:g} GPU(s) each")
         try:
             while pending:

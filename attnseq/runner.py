@@ -191,7 +191,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
     "Train every (model, seed) run of `cfg` not yet finished in `out`, then write the folder's results and return `cfg`'s table."
     from attnseq.engines import check_engine, ray_jobs  # imports no Ray: `ray_jobs` does, when it is called
     device = check_graph(graph, check_type(cfg, 'cfg', ExperimentConfig).device)
-    check_engine(engine, address, cpus_per_run, gpus_per_run)
+    check_engine(engine, address, cpus_per_run, gpus_per_run, cfg.device)
     with folder_lock(out) as out:
         out = prepare_folder(out, cfg)
         train, test = make_data(cfg)

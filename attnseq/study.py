@@ -93,6 +93,7 @@ def study_main(study:str, # the study file (TOML), e.g. studies/post.toml
             if not names or any(t not in todo for t in names): raise ValueError(f"`--tasks` must name tasks of {study}: {sorted(todo)}, got {tasks!r}")
             todo = {t: todo[t] for t in names}
         check_engine(engine, address, cpus_per_run, gpus_per_run, cli=True)
+        for cfg, _ in todo.values(): check_engine(engine, address, cpus_per_run, gpus_per_run, cfg.device, cli=True)
         kw = dict(engine=engine, address=address, cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run) if engine == 'ray' else {}
         text, failed = run_study(todo, not no_figures, summary, **kw)
     except KeyboardInterrupt:
