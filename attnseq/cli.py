@@ -16,6 +16,7 @@ from .folder import POST_MODELS, QUICK, ExperimentConfig, FolderBusy, folder_loc
 from .report import markdown_table
 from .learner import CUBLAS_DETERMINISTIC
 from .runner import check_graph, run_experiment
+from .engines import check_engine
 
 # %% ../nbs/10_cli.ipynb #2be2414f
 def _csv(s:str, conv=str)->tuple:
@@ -23,10 +24,10 @@ def _csv(s:str, conv=str)->tuple:
 
 def _error(prog:str, e)->None: print(f"{prog}: error: {e}", file=sys.stderr)
 
-def _run_locked(cfg, out, stack, graph, figures)->int:
+def _run_locked(cfg, out, stack, graph, figures, **engine)->int:
     try: prepare_folder(out, cfg)
     except (ValueError, OSError) as e: _error('attnseq', e); return 2
-    try: table = run_experiment(cfg, out, figures=figures, stack=stack, graph=graph)
+    try: table = run_experiment(cfg, out, figures=figures, stack=stack, graph=graph, **engine)
     except KeyboardInterrupt:
         kept = sorted(p.parent.name for p in out.glob('runs/*/metrics.json'))
         print(f"interrupted: kept {len(kept)} finished run(s) in {out}: {', '.join(kept) or 'none'}; rerun the same command to resume", file=sys.stderr)
@@ -48,6 +49,10 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          stack:str='auto', # 'yes': train a model's seeds together, as one stacked model; 'auto': on a GPU only
          graph:store_true=False, # replay each full batch's training and validation step from a CUDA graph (a GPU only)
          no_figures:store_true=False, # write the results files but no figures (they need vl-convert for the charts)
+         engine:str='local', # 'local': the runs one after the other here; 'ray': as Ray tasks, on this machine or a cluster
+         address:str=None, # with --engine ray: a running cluster's address, HEAD:6379; default: start Ray on this machine
+         cpus_per_run:int=1, # with --engine ray: CPUs per run, and its torch threads
+         gpus_per_run:float=0, # with --engine ray: GPUs per run; 0.25 packs four runs on a GPU
         )->int: # the exit code: 0; 1 a run failed; 2 bad arguments or a folder in use, nothing trained; 130 Ctrl-C
     "Train and compare attention, CNN and LSTM models on the toy task; print the test MSE table."
     os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', CUBLAS_DETERMINISTIC)  # before CUDA starts: cuBLAS reads it once
@@ -61,8 +66,10 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
                                **{**preset, **({'epochs': epochs} if epochs is not None else {})})
         if device: check_device(device, '--device')
         check_graph(graph, device, '--graph')
+        check_engine(engine, address, cpus_per_run, gpus_per_run, device, cli=True)
         out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
-        with folder_lock(out): return _run_locked(cfg, out, stacking[stack], graph, not no_figures)
+        with folder_lock(out): return _run_locked(cfg, out, stacking[stack], graph, not no_figures, engine=engine, address=address,
+                                                  cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)
     except (ValueError, OSError, FolderBusy) as e: _error('attnseq', e); return 2  # bad arguments, or a folder in use: nothing was trained or written
 
 if __name__ == '__main__' and isinstance(main, int): sys.exit(main)  # `python -m attnseq.cli`: `call_parse` ran `main` already

@@ -183,9 +183,15 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                    cbs=None, # extra fastai callbacks for every run's Learner
                    stack:bool|None=None, # train the seeds of a model together (`train_stacked`); None: on a GPU
                    graph:bool=False, # replay each training and validation step from a CUDA graph (`GraphStep`); a GPU only
+                   engine:str='local', # 'local': the jobs one after the other in this process; 'ray': as Ray tasks (`attnseq.engines`)
+                   address:str|None=None, # with 'ray': a running cluster's address, e.g. 'HEAD:6379'; None: Ray on this machine
+                   cpus_per_run:int=1, # with 'ray': the CPUs of each task, and torch's thread count in it
+                   gpus_per_run:float=0, # with 'ray': the GPUs of each task; 0.25 packs four tasks on a GPU
                   )->pd.DataFrame: # test MSE per model of `cfg`, mean and std over its seeds
     "Train every (model, seed) run of `cfg` not yet finished in `out`, then write the folder's results and return `cfg`'s table."
+    from attnseq.engines import check_engine, ray_jobs  # imports no Ray: `ray_jobs` does, when it is called
     device = check_graph(graph, check_type(cfg, 'cfg', ExperimentConfig).device)
+    check_engine(engine, address, cpus_per_run, gpus_per_run, cfg.device)
     with folder_lock(out) as out:
         out = prepare_folder(out, cfg)
         train, test = make_data(cfg)
@@ -194,7 +200,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         todo = [(m, s) for s in cfg.seeds for m in cfg.models]
         remove_stale_temps(out)  # what a killed writer left: this process holds the folder, so nobody is writing them
         runs = {k: done for k in todo if (done := finished_run(run_dir(out, *k), config_id(cfg))) is not None}
-        _warn_threads(out, todo, runs)
+        _warn_threads(out, todo, runs, cpus_per_run if engine == 'ray' else None)
         # the jobs: a model's unfinished seeds together when stacking (and it can be stacked), else one run each, seed by seed
         left = [k for k in todo if k not in runs]
         stacked = {m for m in cfg.models if stack and stackable(get_model(m)) and sum(k[0] == m for k in left) > 1}
@@ -203,28 +209,35 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                 [(m, [s], 'one') for m, s in left if m not in stacked])
         kept = [run_name(m, s[0]) for m, s, how in jobs if how == 'kept']
         if kept: print(f"kept {len(kept)} run(s) finished earlier: {', '.join(kept)}")
-        mb, failed = master_bar([j for j in jobs if j[2] != 'kept']), {}   # a bar over the jobs to train; a line per finished run on stdout
-        for model, seeds, how in mb:
-            bar = progress_bar(range(cfg.epochs), parent=mb)
-            bar.comment = ', '.join(run_name(model, s) for s in seeds); bar.update(0)
-            try:
-                if how == 'stacked': done = train_stacked(cfg, model, seeds, train, test, out, bar, cbs, graph)
-                else: done = [train_run(cfg, model, seeds[0], train, test, run_dir(out, model, seeds[0]), bar, cbs, graph)]
-            except RunFailed as e:  # no result, no files: reported, and the other runs go on
-                failed[bar.comment] = str(e); print(f"FAILED {e}"); continue
-            for m in done:
-                runs[model, m['seed']] = m
-                print(f"{run_name(model, m['seed'])}: test MSE {m['test_mse']:.5g} ({m['seconds']:.1f} s{', stacked' if how == 'stacked' else ''})")
+        jobs = [j for j in jobs if j[2] != 'kept']
+        if engine == 'ray': failed = ray_jobs(cfg, out, jobs, train, test, runs, cbs, graph, address, cpus_per_run, gpus_per_run)
+        else: failed = _local_jobs(cfg, out, jobs, train, test, runs, cbs, graph)
         write_results(out, train, test, norm, figures, failed=failed)
     if failed: raise RunFailed(f"{len(failed)} job(s) failed, the others' results are in {out}: " + '; '.join(failed.values()))
     return summarize([runs[k] for k in todo])
 
-def _warn_threads(out:Path, todo:list, runs:dict):
+def _local_jobs(cfg:ExperimentConfig, out:Path, jobs:list, train:ToySequences, test:ToySequences, runs:dict, cbs, graph:bool)->dict:
+    "Train the runner's `jobs` one after the other in this process, adding each run's metrics to `runs`: the jobs that failed, with their causes."
+    mb, failed = master_bar(jobs), {}   # a bar over the jobs; a line per finished run on stdout
+    for model, seeds, how in mb:
+        bar = progress_bar(range(cfg.epochs), parent=mb)
+        bar.comment = ', '.join(run_name(model, s) for s in seeds); bar.update(0)
+        try:
+            if how == 'stacked': done = train_stacked(cfg, model, seeds, train, test, out, bar, cbs, graph)
+            else: done = [train_run(cfg, model, seeds[0], train, test, run_dir(out, model, seeds[0]), bar, cbs, graph)]
+        except RunFailed as e:  # no result, no files: reported, and the other runs go on
+            failed[bar.comment] = str(e); print(f"FAILED {e}"); continue
+        for m in done:
+            runs[model, m['seed']] = m
+            print(f"{run_name(model, m['seed'])}: test MSE {m['test_mse']:.5g} ({m['seconds']:.1f} s{', stacked' if how == 'stacked' else ''})")
+    return failed
+
+def _warn_threads(out:Path, todo:list, runs:dict, threads:int|None=None):
     "Say once if the runs left to train will use another thread count than the folder's finished runs: a seed repeats bit for bit only at one count."
     counts = sorted({r.get('numerics', {}).get('threads') for r in read_results(out)} - {None})
-    now = torch.get_num_threads()
+    now = threads or torch.get_num_threads()
     if any(k not in runs for k in todo) and counts and counts != [now]:
-        warnings.warn(f"{out}: its runs trained with {', '.join(map(str, counts))} torch thread(s), this process uses {now}: the new runs "
+        warnings.warn(f"{out}: its runs trained with {', '.join(map(str, counts))} torch thread(s), the runs left use {now}: they "
                       f"will not repeat bit for bit at the folder's count (set it with torch.set_num_threads or OMP_NUM_THREADS)")
 
 def write_results(out:str|Path, # a results folder
