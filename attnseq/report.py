@@ -7,6 +7,7 @@ __all__ = ['SHOW_IDXS', 'LABELS', 'markdown_frame', 'summarize', 'markdown_table
            'attention_frame', 'attention_chart', 'save_chart', 'study_table', 'study_markdown']
 
 # %% ../nbs/08_report.ipynb #8a90c39e
+import numbers
 from pathlib import Path
 
 import altair as alt
@@ -20,10 +21,11 @@ from .folder import atomic_path, read_results
 
 # %% ../nbs/08_report.ipynb #0cd0aeae
 def markdown_frame(df:pd.DataFrame)->str:
-    "A DataFrame as a plain markdown table, without its index."
+    "A DataFrame as a plain markdown table, without its index; floats with 6 significant digits."
     cols = list(df.columns)
+    cell = lambda v: f"{v:.6g}" if isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral) else str(v)
     return '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)] +
-                     ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]) + '\n'
+                     ['| ' + ' | '.join(map(cell, row)) + ' |' for row in df.itertuples(index=False)]) + '\n'
 
 
 # %% ../nbs/08_report.ipynb #1c51c867
