@@ -12,9 +12,9 @@ from pathlib import Path
 import torch
 
 from .checks import check_choice, check_int, check_number
-from .folder import ExperimentConfig, remove_stale_temps, run_dir, run_name, write_text
+from .folder import ExperimentConfig, remove_stale_temps, run_name, write_text
 from .learner import CUBLAS_DETERMINISTIC
-from .runner import RunFailed, train_run, train_stacked
+from .runner import RunFailed, train_job
 
 # %% ../nbs/12_engines.ipynb #5800d8b9
 ENGINES = ('local', 'ray')
@@ -69,8 +69,7 @@ def ray_job(cfg:ExperimentConfig, # the experiment
     out = Path(out)
     if not (out/'config.json').exists(): return dict(runs=[], failed=None, unshared=_not_shared(out))
     try:
-        if how == 'stacked': runs = train_stacked(cfg, model, seeds, train, test, out, None, cbs, graph)
-        else: runs = [train_run(cfg, model, seeds[0], train, test, run_dir(out, model, seeds[0]), None, cbs, graph)]
+        runs = train_job(cfg, model, seeds, how, train, test, out, None, cbs, graph)
     except RunFailed as e: return dict(runs=[], failed=str(e), unshared=None)
     return dict(runs=runs, failed=None, unshared=None)
 
@@ -123,7 +122,7 @@ def _stop(ray, pending:list, out:Path):
 
 def ray_jobs(cfg:ExperimentConfig, # the experiment
              out:Path, # its results folder, held by this process
-             jobs:list, # the runner's jobs: (model, seeds, 'kept' | 'one' | 'stacked')
+             jobs:list, # the runner's unfinished jobs: (model, seeds, 'one' | 'stacked')
              train, test, # the experiment's samples
              runs:dict, # (model, seed): metrics; each run is added as it lands
              cbs=None, # extra fastai callbacks for every run (sent to the tasks)
@@ -134,9 +133,7 @@ def ray_jobs(cfg:ExperimentConfig, # the experiment
             )->dict: # the jobs that failed, with their causes
     "Train the runner's unfinished `jobs` as Ray tasks with declared resources; print each run as it lands."
     check_engine('ray', address, cpus_per_run, gpus_per_run, cfg.device)
-    out, todo = Path(out).resolve(), [j for j in jobs if j[2] != 'kept']
-    for model, seeds, how in jobs:
-        if how == 'kept': print(f"{run_name(model, seeds[0])}: finished earlier, kept")
+    out, todo = Path(out).resolve(), jobs
     if not todo: return {}
     total, done, failed = sum(len(s) for _, s, _ in todo), 0, {}
     with ray_session(address) as ray:
