@@ -205,6 +205,9 @@ class LSTM(nn.Module):
 def forward(self:LSTM, x:torch.Tensor, # a batch `[bs, 1, 100]`, read as a sequence of bs steps
            )->torch.Tensor:             # predictions `[bs, 1, n_out]`
     "Step through the batch sample by sample, starting from the state the previous batch left."
+    if isinstance(x, torch.Tensor) and x.ndim == 3 and x.shape[2] != self.b_in:
+        raise ValueError(f"the post's LSTM reads exactly {self.b_in} values per sample (a sample is one step of its LSTM, the batch "
+                         f"its time axis), got L={x.shape[2]}; 'lstm_fair' reads sequences of any length")
     check_input(x, self.a_in, self.b_in)
     out, (h, c) = self.lstm(x, (self.h.clone(), self.c.clone()))  # [bs, 1, 100] -> [bs, 1, n_hidden]: step t is sample t
     self.h.copy_(h.detach()); self.c.copy_(c.detach())            # carry the state on, cut from this batch's graph
@@ -294,7 +297,11 @@ class BinaryEncoding(PositionalEncoding):
                  dtype:torch.dtype=torch.float32, # dtype of the result
                 )->torch.Tensor:        # `[n_bits, L]`
         "The bits of positions `0..L-1`; refuses L > 2**n_bits."
-        return binary_encoding(seq_len, self.n_channels, device, dtype)
+        n = self.n_channels
+        if seq_len > 2 ** n:  # the bit count is part of the model: its first conv reads exactly n code channels
+            raise ValueError(f"{n} bits tell apart {2 ** n} positions, got L={seq_len}: a model built with this {n}-bit encoding "
+                             f"reads at most {2 ** n} positions (build one with n_bits={(seq_len - 1).bit_length()} or more, and train it)")
+        return binary_encoding(seq_len, n, device, dtype)
 
     def extra_repr(self): return f'n_bits={self.n_channels}'
 
