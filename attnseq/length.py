@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LENGTHS', 'length_test_set', 'length_problem', 'score_at_length', 'length_study', 'length_table']
 
-# %% ../nbs/14_length.ipynb #a3dcbc90
+# %% ../nbs/14_length.ipynb #4afe35be
 import json
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .folder import (ExperimentConfig, atomic_path, device_name, git_commit, loa
 from .models import AttentionLayer
 from .shares import shape_groups, shape_masks
 
-# %% ../nbs/14_length.ipynb #08ed61f5
+# %% ../nbs/14_length.ipynb #dfadbf6c
 LENGTHS = (100, 150, 200, 300, 400)  # the training length, then up to four times it
 
 def length_test_set(cfg:ExperimentConfig, # the experiment: its task and data seed
@@ -31,7 +31,7 @@ def length_test_set(cfg:ExperimentConfig, # the experiment: its task and data se
     n = cfg.n_test if n is None else check_int(n, 'n', min=1)
     return generate_sequences(n, cfg.task == 'ordered', seed=(cfg.data_seed * 10_000 + seq_len) % 2**63, seq_len=seq_len)
 
-# %% ../nbs/14_length.ipynb #9fa0077c
+# %% ../nbs/14_length.ipynb #21d64017
 def _reset(model):
     "Zero the state a stateful model (the post's LSTM) carries across batches, as fastai's `ModelResetter` does before scoring."
     if hasattr(model, 'reset'): model.reset()
@@ -49,9 +49,9 @@ def length_problem(model:torch.nn.Module, # a model of `attnseq.models`
     finally: model.train(was_training); _reset(model)
     return None
 
-# %% ../nbs/14_length.ipynb #5d71e402
+# %% ../nbs/14_length.ipynb #242f3923
 def _mass_sums(attn, masks, group):
-    "Over the positions inside shapes: attention on the own group, on the background, on the background if spread evenly; the count of those positions."
+    "Summed over the rows inside shapes: attention on the own group, on the background, on the background if spread evenly, the positions a row spreads over; and the count of those rows."
     if attn.ndim == 4: attn = attn.mean(1)                       # heads averaged
     m = masks.to(attn)                                           # [n, 4, L]
     same = (group[:, :, None] == group[:, None, :]).to(attn)     # [n, 4, 4]: shapes s and u in one group
@@ -59,13 +59,14 @@ def _mass_sums(attn, masks, group):
     background = 1 - m.amax(1, keepdim=True)                     # [n, 1, L]: positions inside no shape
     rows = torch.einsum('nsr,nrj->nsj', m, attn)                 # [n, 4, L]: the attention rows of s's positions, summed
     uniform = (m.sum(-1) * background.mean(-1)).sum()            # [n, 4] positions in s, times the background's fraction
-    return torch.stack([(rows * own).sum(), (rows * background).sum(), uniform, m.sum()]).double().cpu()
+    spread = (-(attn * attn.clamp_min(1e-30).log()).sum(-1)).exp()  # [n, L]: e to the entropy of each row, 1 to L positions
+    return torch.stack([(rows * own).sum(), (rows * background).sum(), uniform, (m * spread[:, None]).sum(), m.sum()]).double().cpu()
 
 def score_at_length(model:torch.nn.Module, # a trained model
                     seqs:ToySequences, # test samples, at any length the model reads
                     norm:Normalization, # the normalization the model was trained with
                     bs:int=128, # samples per forward pass (the post's LSTM carries its state across them; the study scores in 128s)
-                   )->dict: # test_mse, shape_mse; with attention also share, background, background_uniform
+                   )->dict: # test_mse, shape_mse; with attention also share, background, background_uniform, spread
     "MSE of `model` on `seqs` (normalized units) over all positions and inside the shapes; with attention, where its rows inside a shape attend."
     check_type(model, 'model', torch.nn.Module); check_type(seqs, 'seqs', ToySequences); check_type(norm, 'norm', Normalization)
     check_int(bs, 'bs', min=1)
@@ -73,7 +74,7 @@ def score_at_length(model:torch.nn.Module, # a trained model
     masks, group = shape_masks(seqs), shape_groups(seqs, 'half' if seqs.group_by_locations else 'kind')
     inside = masks.any(1, keepdim=True)                          # [n, 1, L]: positions inside a shape
     layer = next((m for m in model.modules() if isinstance(m, AttentionLayer)), None)
-    maps, sums, sse = [], torch.zeros(4, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+    maps, sums, sse = [], torch.zeros(5, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
     hook = layer.register_forward_hook(lambda l, args, out: maps.append(l.attention(args[0]))) if layer else None
     was_training = model.training
     try:
@@ -88,10 +89,10 @@ def score_at_length(model:torch.nn.Module, # a trained model
         if hook: hook.remove()
         model.train(was_training); _reset(model)
     out = dict(test_mse=(sse[0] / seqs.targets.numel()).item(), shape_mse=(sse[1] / inside.sum()).item())
-    if layer: out.update(share=(sums[0] / sums[3]).item(), background=(sums[1] / sums[3]).item(), background_uniform=(sums[2] / sums[3]).item())
+    if layer: out.update(zip(('share', 'background', 'background_uniform', 'spread'), (sums[:4] / sums[4]).tolist()))
     return out
 
-# %% ../nbs/14_length.ipynb #3950a452
+# %% ../nbs/14_length.ipynb #7b967565
 def _write_length(df:pd.DataFrame, out:Path, settings:dict):
     "`length.json` (settings, provenance and rows) and `length.csv` (the rows) in `out`."
     out.mkdir(parents=True, exist_ok=True)
@@ -125,14 +126,14 @@ def length_study(folders:dict, # task: its results folder
     if out is not None: _write_length(df, Path(out), dict(folders={t: Path(f).as_posix() for t, f in folders.items()}, lengths=lengths, n=n))
     return df
 
-# %% ../nbs/14_length.ipynb #9e0869d6
+# %% ../nbs/14_length.ipynb #8a980a17
 def length_table(df:pd.DataFrame, # the rows of `length_study`
                 )->pd.DataFrame: # a row per (task, model, length), in the rows' order
-    "Mean and std over seeds of the MSEs, and the mean shares, per (task, model, length) a model reads."
+    "Mean and std over seeds of the MSEs, and the means of the attention's shares and spread, per (task, model, length) a model reads."
     check_type(df, 'df', pd.DataFrame)
     ok = df[df['why'].isna()] if 'why' in df else df
     if ok.empty: raise ValueError("`df` holds no scored row: every run refused every length (see its `why` column)")
-    shares = {k: (k, 'mean') for k in ('share', 'background', 'background_uniform') if k in ok}
+    shares = {k: (k, 'mean') for k in ('share', 'background', 'background_uniform', 'spread') if k in ok}
     return ok.groupby(['task', 'model', 'length'], sort=False).agg(
         seeds=('seed', 'count'), test_mse=('test_mse', 'mean'), test_mse_std=('test_mse', 'std'),
         shape_mse=('shape_mse', 'mean'), shape_mse_std=('shape_mse', 'std'), **shares)
