@@ -123,7 +123,7 @@ def _map_layers(data:dict)->alt.LayerChart:
              .mark_rect().encode(
                  alt.X('x0:Q', **_positions(L, 'input position')), alt.X2('x1:Q'),
                  alt.Y('y0:Q', **_positions(L, 'output position', reverse=True, offset=14)), alt.Y2('y1:Q'),
-                 alt.Color('attention:Q', scale=alt.Scale(scheme='viridis', type='sqrt'), title='attention'),
+                 alt.Color('attention:Q', scale=alt.Scale(scheme='viridis', type='sqrt', domain=[0, 1]), title='attention'),  # one scale: maps compare
                  tooltip=[alt.Tooltip('outputs:N', title='output'), alt.Tooltip('inputs:N', title='input'), alt.Tooltip('attention:Q', format='.4f')],
                  description='label:N').properties(name='attention_map'))
     tip, kind = ['kind:N', alt.Tooltip('start:Q', format='.1f'), alt.Tooltip('end:Q', format='.1f')], alt.Color('kind:N', scale=SHAPES, title='shape')
