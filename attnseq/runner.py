@@ -25,6 +25,7 @@ from .data import Normalization, ToySequences, checksum, toy_dataloaders
 from .folder import (ExperimentConfig, atomic_path, config_id, device_name, finished_run, folder_lock, git_commit, init_model,
                             load_weights, make_data, prepare_folder, read_config, read_results, remove_stale_temps, run_dir, run_name,
                             save_weights, versions, write_json, write_text)
+from .explorer import explorer_chart, explorer_data, explorer_html
 from .graphs import GraphStep
 from .learner import TestCurve, deterministic, evaluate, numerics, toy_learner
 from .models import AttentionLayer, attention_maps, count_params, get_model
@@ -156,7 +157,7 @@ def run_predictions(out:str|Path, # the results folder
     with learn.no_bar(): return evaluate(learn).preds
 
 def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences, test:ToySequences, norm)->dict:
-    "The loss curves, the prediction comparison and the attention heatmaps of the first seed, by file name (nothing written yet)."
+    "The loss curves, the prediction comparison, the attention heatmaps of the first seed and the explorer, by file name (nothing written yet)."
     seed = cfg.seeds[0]
     shown = [r['model'] for r in runs if r['seed'] == seed]
     preds = {m: run_predictions(out, cfg, m, seed, train, test) for m in shown}  # the weights read first: a corrupt file stops before any figure
@@ -168,10 +169,12 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences
         maps = attention_maps(model.eval(), x)
         attn = maps[0][0] if maps[0].ndim == 3 else maps[0][0].mean(0)   # first sample; heads averaged
         figs[f'attention_{m}'] = attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}")
+    if (data := explorer_data({cfg.task: out}, samples={cfg.task: (train, test)}))['maps']: figs['explorer.html'] = explorer_chart(data)  # every attention run
     return figs
 
 def _save_figures(out:Path, figs:dict):
     for name, fig in figs.items():
+        if name.endswith('.html'): write_text(out/name, explorer_html(fig)); continue
         if isinstance(fig, alt.TopLevelMixin): save_chart(fig, out/name); continue
         with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=110)
         plt.close(fig)

@@ -195,6 +195,8 @@ def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
         if build_main(args + [str(src), str(html)]): sys.exit('Sphinx failed: see its messages above')
         if out.exists(): shutil.rmtree(out)
         shutil.copytree(html, out, ignore=shutil.ignore_patterns('_sources', '.buildinfo'))
+        # Sphinx copies only the images it renders; a page embeds others (`images/explorer.html` in an iframe)
+        if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', out/'images', dirs_exist_ok=True)
     print(f'docs site: {out}/index.html ({len(pages)} pages)')
     return pages
 

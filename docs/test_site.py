@@ -7,8 +7,9 @@ method, a doc link inside its signature, a `__main__.` type). It is served on 12
 started here. Each page must render its title, an API section for each name its module exports, every
 figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `__main__.`, `**repr**`),
 API headings that match their signatures, unique ids, something under every h2/h3 heading and no
-console error; searches must find their pages without errors; and no request may go to any host but
-127.0.0.1 (Chromium is also told to resolve no other host, so nothing leaves the machine even on failure).
+console error; searches must find their pages without errors; the attention explorer must draw its
+first map within 3 s, another map when its widgets change, say when a choice has no run, and show in
+its page's iframe; and no request may go to any host but 127.0.0.1 (Chromium is also told to resolve no other host, so nothing leaves the machine even on failure).
 Ends with `N passed, N failed`; exits non-zero on any failure.
 """
 import argparse, base64, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
@@ -175,6 +176,68 @@ def console_errors(driver)->list:
     return [e['message'] for e in driver.get_log('browser')  # (no favicon: Chromium asks for one)
             if e['level'] == 'SEVERE' and '/favicon.ico' not in e['message']]
 
+EXPLORER, EXPLORER_PAGE = 'images/explorer.html', 'attention_explorer.html'  # the explorer, and the story page that embeds it
+MAP_CELLS = """return [...document.querySelectorAll('g.mark-rect[class*=attention_map] > path')].map(p => p.getAttribute('aria-label'));"""
+NO_RUN = """return [...document.querySelectorAll('g.mark-text text')].map(t => t.textContent).filter(t => t.startsWith('no run'));"""
+# set a widget of the chart (vega binds its parameters to inputs named after them) as a reader would, and say so
+SET_WIDGET = """const [name, value] = arguments;
+const inputs = [...document.querySelectorAll(`.vega-bindings [name="${name}"]`)];
+const radio = inputs.find(i => i.type === 'radio' && i.value === String(value));
+if (radio) radio.click();  // a click fires the radio's own events
+else { inputs[0].value = String(value); for (const e of ['input', 'change']) inputs[0].dispatchEvent(new Event(e, {bubbles: true})); }"""
+
+def map_cells(driver, timeout:float=5, differ_from:list|None=None)->tuple:
+    "The attention map's cells as {(output, input): attention}, once drawn (and different from `differ_from`): and the labels."
+    t0, labels = time.time(), []
+    while time.time() - t0 < timeout:
+        labels = driver.execute_script(MAP_CELLS)
+        if labels and labels != differ_from: break
+        time.sleep(0.05)
+    cells = {}
+    for label in labels:  # 'output 10–11, input 20–21: 0.0123'
+        m = re.fullmatch(r'output (\d+)(?:–\d+)?, input (\d+)(?:–\d+)?: ([\d.]+)', label or '')
+        if m: cells[int(m[1]), int(m[2])] = float(m[3])
+    return cells, labels
+
+def rows_sum_to_one(cells:dict)->bool:
+    "Each output row of a pooled map sums to 1, up to the rounding of its cells (1e-4 each)."
+    rows = {}
+    for (o, _), v in cells.items(): rows[o] = rows.get(o, 0) + v
+    return bool(rows) and all(abs(s - 1) <= 1e-4 * len(rows) for s in rows.values())
+
+def check_explorer(driver, base:str, check, shots:Path)->list:
+    "Load the explorer: its first map within 3 s, a map that changes with the widgets, a line for a choice without a run. The requests it made."
+    driver.get(base + EXPLORER)
+    cells, labels = map_cells(driver)
+    ms = driver.execute_script('return performance.now();')  # since the navigation started
+    print(f'     the explorer drew its first map of {len(cells)} cells {ms:.0f} ms after the navigation')
+    check(f'{EXPLORER} draws its first map within 3 s ({ms:.0f} ms)', bool(cells) and ms < 3000, f'{len(cells)} cells after {ms:.0f} ms')
+    n = round(len(cells) ** 0.5)
+    check(f'{EXPLORER} draws a square map whose rows sum to 1', len(cells) == n * n == len(labels) and rows_sum_to_one(cells), labels[:3])
+    spec = driver.execute_script('return {models: spec.params.find(p => p.name === "model").bind.options, missing: spec.datasets.missing};')
+    for name, value in (('sample', 3), ('model', spec['models'][1])):
+        driver.execute_script(SET_WIDGET, name, value)
+    other, _ = map_cells(driver, differ_from=labels)
+    check(f'{EXPLORER} draws another map for another sample and model', bool(other) and other.keys() == cells.keys() and other != cells
+          and rows_sum_to_one(other), f'{len(other)} cells')
+    driver.save_screenshot(str(shots/'explorer.png'))
+    if spec['missing']:  # a (task, model, seed) without a run: no map, a line that says so
+        task, model, seed = spec['missing'][0]['key'].split('|')
+        for name, value in (('task', task), ('model', model), ('seed', seed)): driver.execute_script(SET_WIDGET, name, value)
+        t0 = time.time()
+        while time.time() - t0 < 5 and not (said := driver.execute_script(NO_RUN)): time.sleep(0.05)
+        check(f'{EXPLORER} says when a choice has no run ({task}, {model}, seed {seed})',
+              said == [spec['missing'][0]['why']] and not driver.execute_script(MAP_CELLS), said)
+        driver.save_screenshot(str(shots/'explorer-no-run.png'))
+    check(f'{EXPLORER} has no console errors', not (errors := console_errors(driver)), errors)
+    urls = requests_made(driver)
+    driver.get(base + EXPLORER_PAGE)  # the story page shows it in an iframe
+    driver.switch_to.frame(driver.find_element('css selector', 'iframe'))
+    framed, _ = map_cells(driver)
+    driver.switch_to.default_content()
+    check(f'{EXPLORER_PAGE} shows the explorer in its iframe', len(framed) == len(cells), f'{len(framed)} cells')
+    return urls + requests_made(driver)
+
 def main(shots:Path, src:Path):
     results = []
     def check(name, ok, detail=''):
@@ -230,6 +293,7 @@ def main(shots:Path, src:Path):
             # nbdev's doc links (`data.html#generate_sequences`) land on a section of a page of the site
             dead = sorted({l for l in links if l.split('#')[1] not in ids.get(l.split('#')[0], ())})
             check(f'all {len(links)} links to sections of the site resolve', not dead, dead)
+            if EXPLORER_PAGE in pages: urls += check_explorer(driver, base, check, shots)
             for query, page in SEARCHES.items():
                 found, errors = search(driver, base, query)
                 driver.save_screenshot(str(shots/f'search-{query}.png'))
