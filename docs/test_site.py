@@ -220,7 +220,7 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     other, _ = map_cells(driver, differ_from=labels)
     check(f'{EXPLORER} draws another map for another sample and model', bool(other) and other.keys() == cells.keys() and other != cells
           and rows_sum_to_one(other), f'{len(other)} cells')
-    driver.save_screenshot(str(shots/'explorer.png'))
+    driver.save_screenshot(str(shots/'images-explorer.png'))  # not explorer.png: the reference page's screenshot
     if spec['missing']:  # a (task, model, seed) without a run: no map, a line that says so
         task, model, seed = spec['missing'][0]['key'].split('|')
         for name, value in (('task', task), ('model', model), ('seed', seed)): driver.execute_script(SET_WIDGET, name, value)
@@ -228,7 +228,7 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
         while time.time() - t0 < 5 and not (said := driver.execute_script(NO_RUN)): time.sleep(0.05)
         check(f'{EXPLORER} says when a choice has no run ({task}, {model}, seed {seed})',
               said == [spec['missing'][0]['why']] and not driver.execute_script(MAP_CELLS), said)
-        driver.save_screenshot(str(shots/'explorer-no-run.png'))
+        driver.save_screenshot(str(shots/'images-explorer-no-run.png'))
     check(f'{EXPLORER} has no console errors', not (errors := console_errors(driver)), errors)
     urls = requests_made(driver)
     driver.get(base + EXPLORER_PAGE)  # the story page shows it in an iframe
