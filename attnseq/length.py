@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LENGTHS', 'length_test_set', 'length_problem', 'score_at_length', 'length_study', 'length_table']
 
-# %% ../nbs/14_length.ipynb #4afe35be
+# %% ../nbs/14_length.ipynb #56234487
 import json
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .folder import (ExperimentConfig, atomic_path, device_name, git_commit, loa
 from .models import AttentionLayer
 from .shares import shape_groups, shape_masks
 
-# %% ../nbs/14_length.ipynb #dfadbf6c
+# %% ../nbs/14_length.ipynb #d3fbd77f
 LENGTHS = (100, 150, 200, 300, 400)  # the training length, then up to four times it
 
 def length_test_set(cfg:ExperimentConfig, # the experiment: its task and data seed
@@ -31,7 +31,7 @@ def length_test_set(cfg:ExperimentConfig, # the experiment: its task and data se
     n = cfg.n_test if n is None else check_int(n, 'n', min=1)
     return generate_sequences(n, cfg.task == 'ordered', seed=(cfg.data_seed * 10_000 + seq_len) % 2**63, seq_len=seq_len)
 
-# %% ../nbs/14_length.ipynb #21d64017
+# %% ../nbs/14_length.ipynb #04fdebd9
 def _reset(model):
     "Zero the state a stateful model (the post's LSTM) carries across batches, as fastai's `ModelResetter` does before scoring."
     if hasattr(model, 'reset'): model.reset()
@@ -49,7 +49,7 @@ def length_problem(model:torch.nn.Module, # a model of `attnseq.models`
     finally: model.train(was_training); _reset(model)
     return None
 
-# %% ../nbs/14_length.ipynb #242f3923
+# %% ../nbs/14_length.ipynb #ded48718
 def _mass_sums(attn, masks, group):
     "Summed over the rows inside shapes: attention on the own group, on the background, on the background if spread evenly, the positions a row spreads over; and the count of those rows."
     if attn.ndim == 4: attn = attn.mean(1)                       # heads averaged
@@ -92,7 +92,7 @@ def score_at_length(model:torch.nn.Module, # a trained model
     if layer: out.update(zip(('share', 'background', 'background_uniform', 'spread'), (sums[:4] / sums[4]).tolist()))
     return out
 
-# %% ../nbs/14_length.ipynb #7b967565
+# %% ../nbs/14_length.ipynb #fb52a9dd
 def _write_length(df:pd.DataFrame, out:Path, settings:dict):
     "`length.json` (settings, provenance and rows) and `length.csv` (the rows) in `out`."
     out.mkdir(parents=True, exist_ok=True)
@@ -126,7 +126,7 @@ def length_study(folders:dict, # task: its results folder
     if out is not None: _write_length(df, Path(out), dict(folders={t: Path(f).as_posix() for t, f in folders.items()}, lengths=lengths, n=n))
     return df
 
-# %% ../nbs/14_length.ipynb #8a980a17
+# %% ../nbs/14_length.ipynb #e02a0d1e
 def length_table(df:pd.DataFrame, # the rows of `length_study`
                 )->pd.DataFrame: # a row per (task, model, length), in the rows' order
     "Mean and std over seeds of the MSEs, and the means of the attention's shares and spread, per (task, model, length) a model reads."
