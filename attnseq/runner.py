@@ -25,17 +25,15 @@ from .data import Normalization, ToySequences, checksum, toy_dataloaders
 from .folder import (ExperimentConfig, atomic_path, config_id, device_name, finished_run, folder_lock, git_commit, init_model,
                             load_weights, make_data, prepare_folder, read_config, read_results, remove_stale_temps, run_dir, run_name,
                             save_weights, versions, write_json, write_text)
-from .explorer import explorer_chart, explorer_data, explorer_html
+from .explorer import explorer_chart, explorer_data, explorer_html, has_attention
 from .graphs import GraphStep
 from .learner import TestCurve, deterministic, evaluate, numerics, toy_learner
-from .models import AttentionLayer, attention_maps, count_params, get_model
+from .models import attention_maps, count_params, get_model
 from .report import SHOW_IDXS, attention_chart, markdown_table, plot_curves, plot_predictions, save_chart, summarize
 from .shares import attention_shares
 from .stacked import stackable, stacked_learner
 
 # %% ../nbs/09_runner.ipynb #a7c8c90c
-def _has_attention(model:torch.nn.Module)->bool: return any(isinstance(o, AttentionLayer) for o in model.modules())
-
 class RunFailed(ValueError):
     "A run that trained no step or whose loss stopped being a finite number: it has no result, and no files."
 
@@ -58,7 +56,7 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     metrics = dict(model=model, seed=seed, config_id=config_id(cfg), params=count_params(learn.model), test_mse=ev.mse, test_mse_raw=ev.mse_raw,
                    **curves, seconds=seconds, steps=steps, device=device, device_name=device_name(device), numerics=settings,
                    git_commit=git_commit(), versions=versions(), **extra)
-    if _has_attention(learn.model): metrics.update(attention_shares(learn.model, test, learn.dls.norm))
+    if has_attention(learn.model): metrics.update(attention_shares(learn.model, test, learn.dls.norm))
     write_json(folder/'metrics.json', metrics)
     return metrics
 
@@ -165,7 +163,7 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences
     x = norm.encode_x(test.input[SHOW_IDXS[0] % test.n][None])
     for m in shown:
         model, _ = load_weights(run_dir(out, m, seed)/'weights.pt')
-        if not _has_attention(model): continue
+        if not has_attention(model): continue
         maps = attention_maps(model.eval(), x)
         attn = maps[0][0] if maps[0].ndim == 3 else maps[0][0].mean(0)   # first sample; heads averaged
         figs[f'attention_{m}'] = attention_chart(attn, f"{m}: attention, test sample {SHOW_IDXS[0] % test.n}")
