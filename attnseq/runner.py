@@ -237,9 +237,13 @@ def _local_jobs(cfg:ExperimentConfig, out:Path, jobs:list, train:ToySequences, t
             print(f"{run_name(model, m['seed'])}: test MSE {m['test_mse']:.5g} ({m['seconds']:.1f} s{', stacked' if how == 'stacked' else ''})")
     return failed
 
+def _thread_counts(runs:list[dict])->list[int]:
+    "The torch thread counts that `runs` trained with, as their metrics record them."
+    return sorted({r.get('numerics', {}).get('threads') for r in runs} - {None})
+
 def _warn_threads(out:Path, todo:list, runs:dict, threads:int|None=None):
     "Say once if the runs left to train will use another thread count than the folder's finished runs: a seed repeats bit for bit only at one count."
-    counts = sorted({r.get('numerics', {}).get('threads') for r in read_results(out)} - {None})
+    counts = _thread_counts(read_results(out))
     now = threads or torch.get_num_threads()
     if any(k not in runs for k in todo) and counts and counts != [now]:
         warnings.warn(f"{out}: its runs trained with {', '.join(map(str, counts))} torch thread(s), the runs left use {now}: they "
@@ -261,7 +265,7 @@ def write_results(out:str|Path, # a results folder
     table = summarize(runs)
     figs = _figures(out, cfg, runs, train, test, norm) if figures and runs else {}  # every weights file read before anything is written
     results = dict(config=asdict(cfg), config_id=config_id(cfg), versions=versions(), device=device_name(cfg.device),
-                   threads=torch.get_num_threads(), git_commit=git_commit(),
+                   threads=_thread_counts(runs), git_commit=git_commit(),
                    data=dict(train=[checksum(t) for t in train], test=[checksum(t) for t in test],
                              norm=dict(mean=norm.mean, std=norm.std, mode=norm.mode)),
                    summary=json.loads(table.to_json(orient='index')), runs=runs, failed=failed or {})
