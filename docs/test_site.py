@@ -214,6 +214,8 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     check(f'{EXPLORER} draws its first map within 3 s ({ms:.0f} ms)', bool(cells) and ms < 3000, f'{len(cells)} cells after {ms:.0f} ms')
     n = round(len(cells) ** 0.5)
     check(f'{EXPLORER} draws a square map whose rows sum to 1', len(cells) == n * n == len(labels) and rows_sum_to_one(cells), labels[:3])
+    edges = driver.execute_script("return getComputedStyle(document.querySelector('g.mark-rect[class*=attention_map] > path')).shapeRendering;")
+    check(f'{EXPLORER} draws the cells edge to edge (no seams between them)', edges == 'crispEdges', edges)
     spec = driver.execute_script('return {models: spec.params.find(p => p.name === "model").bind.options, missing: spec.datasets.missing};')
     for name, value in (('sample', 3), ('model', spec['models'][1])):
         driver.execute_script(SET_WIDGET, name, value)
