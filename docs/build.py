@@ -25,6 +25,7 @@ def notebooks(nbs:Path)->list:
     "The notebooks nbdev publishes, in reading order (names starting with `_` are skipped)."
     return sorted(nbglob(nbs, func=Path), key=lambda p: str(p.relative_to(nbs)))
 
+TASKS = ('unordered', 'ordered')  # the study's results folders, `results/<task>`
 STORY_FROM = 20  # notebooks numbered from 20 on tell the study; those below are the library's reference pages
 
 def is_story(path:Path)->bool:
@@ -197,6 +198,11 @@ def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
         shutil.copytree(html, out, ignore=shutil.ignore_patterns('_sources', '.buildinfo'))
         # Sphinx copies only the images it renders; a page embeds others (`images/explorer.html` in an iframe)
         if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', out/'images', dirs_exist_ok=True)
+        # the attention explorer (iframe of `attention_explorer.html`) drawn from the shipped results, never a stale copy:
+        # `nbs/images/explorer.html`, which that notebook writes, is git-ignored (a few MB that change whenever runs land)
+        if all((ROOT/'results'/t/'config.json').exists() for t in TASKS):
+            from attnseq.explorer import write_explorer
+            write_explorer({t: ROOT/'results'/t for t in TASKS}, out/'images'/'explorer.html')
     print(f'docs site: {out}/index.html ({len(pages)} pages)')
     return pages
 
