@@ -215,7 +215,7 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     n = round(len(cells) ** 0.5)
     check(f'{EXPLORER} draws a square map whose rows sum to 1', len(cells) == n * n == len(labels) and rows_sum_to_one(cells), labels[:3])
     edges = driver.execute_script("return getComputedStyle(document.querySelector('g.mark-rect[class*=attention_map] > path')).shapeRendering;")
-    check(f'{EXPLORER} draws the cells edge to edge (no seams between them)', edges == 'crispEdges', edges)
+    check(f'{EXPLORER} draws the cells edge to edge (no seams between them)', edges == 'crispedges', edges)  # CSS keywords read back in lower case
     spec = driver.execute_script('return {models: spec.params.find(p => p.name === "model").bind.options, missing: spec.datasets.missing};')
     for name, value in (('sample', 3), ('model', spec['models'][1])):
         driver.execute_script(SET_WIDGET, name, value)
