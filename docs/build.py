@@ -9,6 +9,8 @@ Three steps:
    online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN).
 3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
    saved outputs; no notebook is executed again.
+Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
+`attention_explorer.html` embeds) is drawn again from the shipped results, `results/<task>`.
 """
 import argparse, os, re, shutil, sys, tempfile
 from pathlib import Path
