@@ -45,6 +45,6 @@ def main():
              '|---|---:|---:|' + '---:|' * len(slow)]
     table += [f"| {n} | {med[n]:.0f} | {med[n] / med[base]:.2f} | " + ' | '.join(str(per_nb[n][0].get(nb, '')) for nb in slow) + ' |'
               for n in names]
-    write_results('suite', a, table, seconds=secs, per_notebook=per_nb, cores=os.cpu_count())
+    write_results('suite', a, table, seconds=secs, per_notebook=per_nb)   # the machine, its cores included, recorded by write_results
 
 if __name__ == '__main__': main()
