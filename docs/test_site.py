@@ -205,6 +205,12 @@ def rows_sum_to_one(cells:dict)->bool:
     for (o, _), v in cells.items(): rows[o] = rows.get(o, 0) + v
     return bool(rows) and all(abs(s - 1) <= 1e-4 * len(rows) for s in rows.values())
 
+LAYOUT = """
+const box = s => document.querySelector(s).getBoundingClientRect(), page = document.documentElement;
+const widgets = box('#vis .vega-bindings'), chart = box('#vis svg');
+return {above: widgets.bottom <= chart.top, wide: Math.max(widgets.right, chart.right) <= page.clientWidth, tall: chart.bottom <= page.clientHeight};
+"""  # where the explorer's widgets and chart lie in its window (or frame)
+
 def check_explorer(driver, base:str, check, shots:Path)->list:
     "Load the explorer: its first map within 3 s, a map that changes with the widgets, a line for a choice without a run. The requests it made."
     driver.get(base + EXPLORER)
@@ -216,6 +222,8 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     check(f'{EXPLORER} draws a square map whose rows sum to 1', len(cells) == n * n == len(labels) and rows_sum_to_one(cells), labels[:3])
     edges = driver.execute_script("return getComputedStyle(document.querySelector('g.mark-rect[class*=attention_map] > path')).shapeRendering;")
     check(f'{EXPLORER} draws the cells edge to edge (no seams between them)', edges == 'crispedges', edges)  # CSS keywords read back in lower case
+    layout = driver.execute_script(LAYOUT)
+    check(f'{EXPLORER} sets its widgets above the chart', layout['above'], layout)
     spec = driver.execute_script('return {models: spec.params.find(p => p.name === "model").bind.options, missing: spec.datasets.missing};')
     for name, value in (('sample', 3), ('model', spec['models'][1])):
         driver.execute_script(SET_WIDGET, name, value)
@@ -236,8 +244,10 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     driver.get(base + EXPLORER_PAGE)  # the story page shows it in an iframe
     driver.switch_to.frame(driver.find_element('css selector', 'iframe'))
     framed, _ = map_cells(driver)
+    layout = driver.execute_script(LAYOUT)
     driver.switch_to.default_content()
     check(f'{EXPLORER_PAGE} shows the explorer in its iframe', len(framed) == len(cells), f'{len(framed)} cells')
+    check(f'{EXPLORER_PAGE} shows the whole explorer in its iframe: the widgets above the chart, nothing cut', all(layout.values()), layout)
     return urls + requests_made(driver)
 
 def main(shots:Path, src:Path):
