@@ -8,6 +8,7 @@ __all__ = ['main']
 # %% ../nbs/10_cli.ipynb #64d9b860
 import os, sys
 from pathlib import Path
+from typing import Any
 
 from fastcore.script import call_parse, store_true
 
@@ -59,17 +60,16 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
     try:
         stacking = {'auto': None, 'yes': True, 'no': False}
         if stack not in stacking: raise ValueError(f"`stack` must be 'auto', 'yes' or 'no', got {stack!r}")
-        try: seeds = _csv(seeds, int)
+        try: seed_list = _csv(seeds, int)
         except ValueError: raise ValueError(f"`seeds` must be comma-separated ints, got {seeds!r}") from None
-        preset = QUICK if quick else {}
-        cfg = ExperimentConfig(task=task, models=_csv(models), seeds=seeds, bs=bs, lr=lr, device=device,
-                               **{**preset, **({'epochs': epochs} if epochs is not None else {})})
+        sizes: dict[str, Any] = {**(QUICK if quick else {}), **({'epochs': epochs} if epochs is not None else {})}
+        cfg = ExperimentConfig(task=task, models=_csv(models), seeds=seed_list, bs=bs, lr=lr, device=device, **sizes)
         if device: check_device(device, '--device')
         check_graph(graph, device, '--graph')
         check_engine(engine, address, cpus_per_run, gpus_per_run, device, cli=True)
-        out = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
-        with folder_lock(out): return _run_locked(cfg, out, stacking[stack], graph, not no_figures, engine=engine, address=address,
-                                                  cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)
+        folder = Path(out or f"runs/{'quick' if quick else 'post'}-{task}")
+        with folder_lock(folder): return _run_locked(cfg, folder, stacking[stack], graph, not no_figures, engine=engine, address=address,
+                                                     cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run)
     except (ValueError, OSError, FolderBusy) as e: _error('attnseq', e); return 2  # bad arguments, or a folder in use: nothing was trained or written
 
 if __name__ == '__main__' and isinstance(main, int): sys.exit(main)  # `python -m attnseq.cli`: `call_parse` ran `main` already

@@ -12,6 +12,7 @@ import hashlib, math, random
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from torch import Tensor
 from torch.utils.data import TensorDataset
@@ -183,8 +184,8 @@ def _draw_batch(n, group_by_locations, seq_len, height_range, width_range, noise
 def _cat(parts:list[ToySequences])->ToySequences:
     "Concatenate samples of one task, in order."
     if len(parts) == 1: return parts[0]
-    fields = ('input', 'targets', 'tr', 'bx', 'tr_input_height', 'bx_input_height')
-    return ToySequences(*(torch.cat([getattr(p, f) for p in parts]) for f in fields), parts[0].group_by_locations)
+    cat = lambda field: torch.cat([getattr(p, field) for p in parts])
+    return ToySequences(cat('input'), cat('targets'), cat('tr'), cat('bx'), cat('tr_input_height'), cat('bx_input_height'), parts[0].group_by_locations)
 
 # %% ../nbs/01_data.ipynb #91b23ed2
 def generate_sequences(n:int, # number of samples to return
@@ -225,7 +226,7 @@ def checksum(t:Tensor, # any tensor, on any device
     return h.hexdigest()
 
 # %% ../nbs/01_data.ipynb #18775b12
-def _as_line(x, name)->'np.ndarray':
+def _as_line(x, name)->np.ndarray:
     "A single sequence as a 1-D numpy array, or a clear error."
     t = torch.as_tensor(x).detach().float().cpu()
     if t.squeeze().ndim != 1: raise ValueError(f"`{name}` must hold one sequence ([L] or [1, L]), got shape {list(t.shape)}")
@@ -252,9 +253,22 @@ def plot_pattern(inp, # one input sequence, [L] or [1, L]
     if title: ax.set_title(title)
     return ax
 
-# %% ../nbs/01_data.ipynb #a58ae73a
+# %% ../nbs/01_data.ipynb #1dfab880
 NORM_MODES = ('joint', 'input', 'none')
 
+def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
+    "Mean and std (float64) of what `mode` normalizes."
+    if mode == 'none': return 0.0, 1.0
+    t = torch.cat((seqs.input, seqs.targets), -1) if mode == 'joint' else seqs.input
+    t = t.double()
+    return t.mean().item(), t.std().item()
+
+def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
+    "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
+    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
+    return x * s + m if inverse else (x - m) / s
+
+# %% ../nbs/01_data.ipynb #a58ae73a
 @dataclass(frozen=True)
 class Normalization:
     "Mean and std of the training data, applied to inputs and, in `'joint'` mode, to targets."
@@ -266,47 +280,28 @@ class Normalization:
         check_choice(self.mode, 'mode', NORM_MODES)
         check_number(self.mean, 'mean'); check_number(self.std, 'std', min=0, min_open=True)
 
-# %% ../nbs/01_data.ipynb #61e2db4d
-def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
-    "Mean and std (float64) of what `mode` normalizes."
-    if mode == 'none': return 0.0, 1.0
-    t = torch.cat((seqs.input, seqs.targets), -1) if mode == 'joint' else seqs.input
-    t = t.double()
-    return t.mean().item(), t.std().item()
+    @classmethod
+    def from_data(cls, seqs:ToySequences, # training samples the statistics come from
+                  mode:str='joint', # 'joint', 'input' or 'none'
+                 )->'Normalization': # the statistics, ready to apply
+        "Statistics of `seqs` for `mode`."
+        check_type(seqs, 'seqs', ToySequences); check_choice(mode, 'norm', NORM_MODES)
+        return cls(*_norm_stats(seqs, mode), mode)
 
-# %% ../nbs/01_data.ipynb #6286ef7b
-@patch(cls_method=True)
-def from_data(cls:Normalization, seqs:ToySequences, # training samples the statistics come from
-              mode:str='joint', # 'joint', 'input' or 'none'
-             )->Normalization: # the statistics, ready to apply
-    "Statistics of `seqs` for `mode`."
-    check_type(seqs, 'seqs', ToySequences); check_choice(mode, 'norm', NORM_MODES)
-    return cls(*_norm_stats(seqs, mode), mode)
+    def encode_x(self, t:Tensor)->Tensor:
+        "Normalize inputs."
+        t = check_type(t, 't', Tensor)
+        return _affine(t, self.mean, self.std) if self.mode != 'none' else t
 
-# %% ../nbs/01_data.ipynb #78f2fe2a
-def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
-    "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
-    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
-    return x * s + m if inverse else (x - m) / s
+    def encode_y(self, t:Tensor)->Tensor:
+        "Normalize targets (unchanged unless `'joint'`)."
+        t = check_type(t, 't', Tensor)
+        return _affine(t, self.mean, self.std) if self.mode == 'joint' else t
 
-# %% ../nbs/01_data.ipynb #06742745
-@patch
-def encode_x(self:Normalization, t:Tensor)->Tensor:
-    "Normalize inputs."
-    t = check_type(t, 't', Tensor)
-    return _affine(t, self.mean, self.std) if self.mode != 'none' else t
-
-@patch
-def encode_y(self:Normalization, t:Tensor)->Tensor:
-    "Normalize targets (unchanged unless `'joint'`)."
-    t = check_type(t, 't', Tensor)
-    return _affine(t, self.mean, self.std) if self.mode == 'joint' else t
-
-@patch
-def decode_y(self:Normalization, t:Tensor)->Tensor:
-    "Map normalized targets or predictions back to the data's units."
-    t = check_type(t, 't', Tensor)
-    return _affine(t, self.mean, self.std, inverse=True) if self.mode == 'joint' else t
+    def decode_y(self, t:Tensor)->Tensor:
+        "Map normalized targets or predictions back to the data's units."
+        t = check_type(t, 't', Tensor)
+        return _affine(t, self.mean, self.std, inverse=True) if self.mode == 'joint' else t
 
 # %% ../nbs/01_data.ipynb #fc4a5ad3
 class TensorDL(DataLoader):

@@ -66,10 +66,10 @@ def ray_job(cfg:ExperimentConfig, # the experiment
     os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', CUBLAS_DETERMINISTIC)  # before CUDA starts in this worker
     if gpus == 0: os.environ['CUDA_VISIBLE_DEVICES'] = ''  # Ray leaves a task without GPUs every GPU: `device=None` then means the CPU
     torch.set_num_threads(threads)
-    out = Path(out)
-    if not (out/'config.json').exists(): return dict(runs=[], failed=None, unshared=_not_shared(out))
+    folder = Path(out)
+    if not (folder/'config.json').exists(): return dict(runs=[], failed=None, unshared=_not_shared(folder))
     try:
-        runs = train_job(cfg, model, seeds, how, train, test, out, None, cbs, graph)
+        runs = train_job(cfg, model, seeds, how, train, test, folder, None, cbs, graph)
     except RunFailed as e: return dict(runs=[], failed=str(e), unshared=None)
     return dict(runs=runs, failed=None, unshared=None)
 
@@ -150,7 +150,7 @@ def ray_jobs(cfg:ExperimentConfig, # the experiment
                     names = ', '.join(run_name(model, s) for s in seeds)
                     try: res = ray.get(ref)
                     except ray.exceptions.RayError as e:  # an error in the task, or a worker that died more than RETRIES times
-                        res = dict(runs=[], failed=f"{names}: {type(e).__name__}: {str(e).strip().splitlines()[-1][:300]}", unshared=None)
+                        res = dict(runs=[], failed=f"{names}: {type(e).__name__}: {str(e).strip().splitlines()[-1].strip()[:300]}", unshared=None)
                     if res['unshared']: raise FolderNotShared(res['unshared'])
                     if res['failed']:
                         done += len(seeds); failed[names] = res['failed']; print(f"[{done}/{total}] FAILED {res['failed']}"); continue

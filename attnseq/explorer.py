@@ -65,13 +65,15 @@ def _task_records(task:str, folder:Path, n_samples:int, pool:int, samples:tuple|
     if test.seq_len % pool: raise ValueError(f"`pool` must divide the sequence length {test.seq_len}, got {pool}")
     norm, n = Normalization.from_data(train, cfg.norm), min(n_samples, test.n)
     x, y = norm.encode_x(test.input[:n]), norm.encode_y(test.targets[:n])
-    rec = dict(zip(('curves', 'spans'), _sample_records(task, x, y, test)), maps=[], preds=[], runs=set())
+    curves, spans = _sample_records(task, x, y, test)
+    maps: list[dict] = []; preds: list[dict] = []; runs: set[tuple] = set()
     for r in read_results(folder):
         net, _ = load_weights(run_dir(folder, r['model'], r['seed'])/'weights.pt')
         if not has_attention(net): continue
-        maps, preds = _run_records(task, r['model'], r['seed'], net, x, pool)
-        rec['maps'] += maps; rec['preds'] += preds; rec['runs'].add((r['model'], r['seed']))
-    return dict(rec, models=[m for m in cfg.models if has_attention(get_model(m))], seeds=list(cfg.seeds), seq_len=test.seq_len, n=n)
+        run_maps, run_preds = _run_records(task, r['model'], r['seed'], net, x, pool)
+        maps += run_maps; preds += run_preds; runs.add((r['model'], r['seed']))
+    return dict(curves=curves, spans=spans, maps=maps, preds=preds, runs=runs, models=[m for m in cfg.models if has_attention(get_model(m))],
+                seeds=list(cfg.seeds), seq_len=test.seq_len, n=n)
 
 # %% ../nbs/15_explorer.ipynb #0000000e
 def explorer_data(folders:dict, # task ('unordered' or 'ordered'): its results folder

@@ -9,7 +9,7 @@ __all__ = ['TASKS', 'POST_MODELS', 'QUICK', 'WEIGHTS_FORMAT', 'GROWS', 'Experime
            'remove_stale_temps', 'read_results', 'FolderBusy', 'folder_lock']
 
 # %% ../nbs/06_folder.ipynb #ce2c43fb
-import contextlib, hashlib, json, os, platform, subprocess, uuid
+import contextlib, hashlib, json, os, platform, subprocess, types, uuid
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
@@ -178,11 +178,13 @@ def _cpu_name()->str:
             if line.startswith('model name'): return line.split(':', 1)[1].strip()
     return platform.processor() or platform.machine()
 
-def device_name(device:str|None)->str:
-    "The device with its card's or processor's name, e.g. 'cuda:0 (NVIDIA H200)'."
+def device_name(device:str|torch.device|None)->str:
+    "The device with its card's or processor's name, e.g. 'cuda:0 (NVIDIA H200)'; a CUDA device this machine lacks is named as such."
     d = torch.device(device) if device else default_device()
-    if d.type == 'cuda': return f"{d} ({torch.cuda.getdevice_name(d)})"
-    return f"{d} ({_cpu_name()})"
+    if d.type != 'cuda': return f"{d} ({_cpu_name()})"
+    if not torch.cuda.is_available(): return f"{d} (no CUDA device here)"
+    if d.index is None: d = torch.device('cuda', torch.cuda.current_device())
+    return f"{d} ({torch.cuda.get_device_name(d)})"
 
 # %% ../nbs/06_folder.ipynb #a738305e
 GROWS = ('models', 'seeds')  # a results folder can gain models and seeds; every other field of its config is fixed
@@ -229,6 +231,12 @@ def prepare_folder(out:str|Path, # the results folder
     return out
 
 # %% ../nbs/06_folder.ipynb #1afd3b18
+def _recorded_run(m)->str|None:
+    "The name of the run that the metrics `m` record, or None if they record none."
+    if not isinstance(m, dict): return None
+    try: return run_name(m['model'], m['seed'])
+    except (KeyError, TypeError, ValueError): return None
+
 def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
               cid:str|None=None, # the folder's `config_id`: a run of another config is refused
              )->dict|None:
@@ -237,9 +245,8 @@ def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
     if not f.exists(): return None
     try: m = json.loads(f.read_text())
     except ValueError as e: raise ValueError(f"{f} is corrupt ({e}); remove the folder {folder} to train that run again") from None
-    if not isinstance(m, dict) or run_name(m.get('model'), m.get('seed')) != folder.name:
-        got = run_name(m.get('model'), m.get('seed')) if isinstance(m, dict) else 'nothing'
-        raise ValueError(f"{f} is the metrics of {got}, not of {folder.name}; remove the folder {folder} to train that run again")
+    if (got := _recorded_run(m)) != folder.name:
+        raise ValueError(f"{f} is the metrics of {got or 'no run'}, not of {folder.name}; remove the folder {folder} to train that run again")
     if cid is not None and m.get('config_id') != cid:
         raise ValueError(f"{f} was trained with another config (fingerprint {m.get('config_id')}, this folder's {cid}): "
                          f"remove the folder {folder} to train that run again")
@@ -266,7 +273,13 @@ def read_results(out:str|Path, # a results folder
 class FolderBusy(RuntimeError):
     "Another process is running an experiment in this results folder."
 
-_held = {}  # the folders this process has locked, with how many callers hold each
+_held: dict[str, int] = {}  # the folders this process has locked, with how many callers hold each
+
+def _posix_locks()->types.ModuleType|None:
+    "The `fcntl` module, or None where there are no POSIX locks (Windows): the folder then runs unlocked."
+    try: import fcntl
+    except ImportError: return None
+    return fcntl
 
 @contextlib.contextmanager
 def folder_lock(out:str|Path, # the results folder (created if missing)
@@ -281,8 +294,7 @@ def folder_lock(out:str|Path, # the results folder (created if missing)
         try: yield out
         finally: _held[key] -= 1
         return
-    try: import fcntl
-    except ImportError: fcntl = None  # no POSIX locks (Windows): run unlocked
+    fcntl = _posix_locks()
     f = open(out/'.lock', 'a+')
     try:
         if fcntl is not None:

@@ -64,13 +64,14 @@ def _restore(model:nn.Module, opt, snap):
 class GraphStep(Callback):
     "Record a full batch's training step (and validation step) as one CUDA graph and replay it for every batch of that shape."
     order = 90  # last before each batch: after the schedulers have set this step's learning rate
+    _model: nn.Module              # the model and the torch optimizer that the recordings update: set by `before_fit`
+    _opt: torch.optim.Optimizer
     def __init__(self, bf16:bool=False, # run the forward pass under bfloat16 autocast
                  warmup:int=3, # eager steps before recording (their effect is undone)
                  graph=CudaGraph, # what records: `CudaGraph`, or `EagerGraph` to run the same bookkeeping without CUDA
                 ):
         if not isinstance(warmup, int) or warmup < 1: raise ValueError(f"`warmup` must be a positive int, got {warmup!r}")
         self.bf16, self.warmup, self.graph_cls = check_flag(bf16, 'bf16'), warmup, graph
-        self._model = self._opt = None
         self.reset()
 
     def reset(self):
@@ -206,7 +207,8 @@ def _check_fixed(self:GraphStep, fixed:list):
 @patch
 def after_fit(self:GraphStep):
     "Drop the gradients of the last replay: they are not the model's."
-    if self._opt is not None: self._opt.zero_grad(set_to_none=True)  # the gradients of the last replay are not the model's
+    opt = vars(self).get('_opt')  # set by `before_fit`: absent if the fit stopped before it
+    if opt is not None: opt.zero_grad(set_to_none=True)
 
 # %% ../nbs/05_graphs.ipynb #ab5e2caf
 @patch

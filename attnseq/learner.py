@@ -11,6 +11,7 @@ __all__ = ['CUBLAS_DETERMINISTIC', 'NUMERICS_ENV', 'FastAdam', 'ToyLearner', 'to
 import contextlib, hashlib, json, os, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -44,7 +45,7 @@ class FastAdam:
     def __call__(self, params, # the parameters to train, a flat list as fastai's default splitter gives
                  lr:float=1e-3)->OptimWrapper:
         params, skip = list(params), {id(p) for p in self.no_wd}
-        groups = [dict(params=[p for p in params if id(p) not in skip]),
+        groups: list[dict[str, Any]] = [dict(params=[p for p in params if id(p) not in skip]),
                   dict(params=[p for p in params if id(p) in skip], weight_decay=0.)]
         kernel = dict(fused=True) if params and all(p.is_cuda for p in params) else dict(foreach=True)
         opt = torch.optim.AdamW([g for g in groups if g['params']], lr=lr, betas=(self.mom, self.sqr_mom),
@@ -90,11 +91,11 @@ def toy_learner(dls:ToyDataLoaders, # the task's data
 
 # %% ../nbs/03_learner.ipynb #d2a3438b
 class RawLosses(Callback):
-    "Record the loss of every training batch, unsmoothed."
-    def before_fit(self): self.losses = []
+    "Record the loss of every training batch, unsmoothed: `losses`, a `[steps]` tensor, after the fit."
+    def before_fit(self): self._batches: list[Tensor] = []
     def after_batch(self):
-        if self.training: self.losses.append(self.loss.detach())
-    def after_fit(self): self.losses = torch.stack(self.losses).as_subclass(Tensor).float().cpu() if self.losses else torch.zeros(0)
+        if self.training: self._batches.append(self.loss.detach())
+    def after_fit(self): self.losses = torch.stack(self._batches).as_subclass(Tensor).float().cpu() if self._batches else torch.zeros(0)
 
 # %% ../nbs/03_learner.ipynb #3df8b8e3
 @dataclass
@@ -161,14 +162,14 @@ def mean_loss(model:nn.Module, # the model to score
               loss_func, # a loss that averages over its batch
              )->float: # the mean over all samples
     "Mean of `loss_func` over every sample of `dl`, in eval mode (resets a stateful model first)."
-    was_training = model.training
+    was_training, reset = model.training, getattr(model, 'reset', None)
     model.eval()
-    if hasattr(model, 'reset'): model.reset()
-    total, count = 0., 0
+    if reset is not None: reset()
+    total, count = torch.zeros(()), 0
     for xb, yb in dl:
         total = total + loss_func(model(xb), yb).float() * len(xb)
         count += len(xb)
-    if hasattr(model, 'reset'): model.reset()
+    if reset is not None: reset()
     model.train(was_training)
     if not count: raise ValueError("`dl` yielded no batch: expected at least one sample")
     return (total / count).item()

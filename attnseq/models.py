@@ -11,6 +11,7 @@ __all__ = ['pos_encodings', 'MODELS', 'VARIANTS', 'check_input', 'ToyModel', 'co
 # %% ../nbs/02_models.ipynb #94f338a2
 import inspect, math
 from collections import OrderedDict
+from collections.abc import Callable
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -82,6 +83,11 @@ def get_model_cnn(ks:int,       # kernel size of every conv (the post uses 5)
 # %% ../nbs/02_models.ipynb #2f06df9e
 class AttentionLayer(nn.Module):
     "Self-attention over the positions of a `[bs, in_channels, L]` input, with Q, K and V from 1×1 convs."
+    # methods added below with `@patch`, each beside its demo, declared here for type checkers
+    _split_heads: Callable[[torch.Tensor], torch.Tensor]
+    _map: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    attention: Callable[[torch.Tensor], torch.Tensor]
+    _heads_last: Callable[[nn.Conv1d, torch.Tensor], torch.Tensor]
     def __init__(self, in_channels:int,   # channels of the input
                  out_channels:int,        # channels of the output: the values' channels
                  key_channels:int,        # channels of the queries and keys
@@ -182,6 +188,8 @@ def get_model_attention(ks:int,       # kernel size of the convs (the post uses 
 # %% ../nbs/02_models.ipynb #28de3909
 class LSTM(nn.Module):
     "The post's LSTM: each `[1, 100]` sample is one time step, so its sequence is the batch; state carries across batches."
+    h: torch.Tensor  # the carried hidden state, `[n_layers, a_in, n_hidden]` (a buffer)
+    c: torch.Tensor  # the carried cell state
     def __init__(self, dim_in:tuple=(1, 100), # one sample's shape `[a_in, b_in]`: the LSTM reads b_in features, its batch is a_in
                  n_out:int=100,               # outputs per sample
                  n_hidden:int=128,            # the LSTM's hidden size
@@ -200,18 +208,16 @@ class LSTM(nn.Module):
         "Zero the carried state (fastai's `ModelResetter` calls this)."
         self.h.zero_(); self.c.zero_()
 
-# %% ../nbs/02_models.ipynb #3ce15cb0
-@patch
-def forward(self:LSTM, x:torch.Tensor, # a batch `[bs, 1, 100]`, read as a sequence of bs steps
-           )->torch.Tensor:             # predictions `[bs, 1, n_out]`
-    "Step through the batch sample by sample, starting from the state the previous batch left."
-    if isinstance(x, torch.Tensor) and x.ndim == 3 and x.shape[2] != self.b_in:
-        raise ValueError(f"the post's LSTM reads exactly {self.b_in} values per sample (a sample is one step of its LSTM, the batch "
-                         f"its time axis), got L={x.shape[2]}; 'lstm_fair' reads sequences of any length")
-    check_input(x, self.a_in, self.b_in)
-    out, (h, c) = self.lstm(x, (self.h.clone(), self.c.clone()))  # [bs, 1, 100] -> [bs, 1, n_hidden]: step t is sample t
-    self.h.copy_(h.detach()); self.c.copy_(c.detach())            # carry the state on, cut from this batch's graph
-    return self.h_o(out)                                          # [bs, 1, n_hidden] -> [bs, 1, n_out]
+    def forward(self, x:torch.Tensor, # a batch `[bs, 1, 100]`, read as a sequence of bs steps
+               )->torch.Tensor:        # predictions `[bs, 1, n_out]`
+        "Step through the batch sample by sample, starting from the state the previous batch left."
+        if isinstance(x, torch.Tensor) and x.ndim == 3 and x.shape[2] != self.b_in:
+            raise ValueError(f"the post's LSTM reads exactly {self.b_in} values per sample (a sample is one step of its LSTM, the batch "
+                             f"its time axis), got L={x.shape[2]}; 'lstm_fair' reads sequences of any length")
+        check_input(x, self.a_in, self.b_in)
+        out, (h, c) = self.lstm(x, (self.h.clone(), self.c.clone()))  # [bs, 1, 100] -> [bs, 1, n_hidden]: step t is sample t
+        self.h.copy_(h.detach()); self.c.copy_(c.detach())            # carry the state on, cut from this batch's graph
+        return self.h_o(out)                                          # [bs, 1, n_hidden] -> [bs, 1, n_out]
 
 # %% ../nbs/02_models.ipynb #1024f945
 class BiLSTM(nn.Module):
@@ -276,7 +282,7 @@ class PositionalEncoding(nn.Module):
                  dtype:torch.dtype=torch.float32, # dtype of the result
                 )->torch.Tensor:    # `[n_channels, L]`
         "The encoding of positions `0..L-1`."
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} gives no `encoding`: a subclass of PositionalEncoding defines it, with `n_channels`")
 
     def forward(self, x:torch.Tensor, # input, `[bs, c, L]`
                )->torch.Tensor:        # `[bs, c + n_channels, L]`

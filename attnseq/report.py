@@ -101,7 +101,8 @@ def attention_frame(attn:torch.Tensor, # `[L, L]` attention weights
     "A `[L, L]` attention map in long format: one row per (output, input) position pair."
     L = check_tensor(attn, 'attn', ('L', 'L')).shape[0]
     if attn.shape[1] != L: raise ValueError(f"`attn` must be a square map [L, L], got {list(attn.shape)}")
-    return pd.DataFrame(attn.float().cpu().numpy()).rename_axis(index='output', columns='input').stack().rename('attention').reset_index()
+    pos = torch.arange(L)
+    return pd.DataFrame(dict(output=pos.repeat_interleave(L).numpy(), input=pos.repeat(L).numpy(), attention=attn.float().cpu().flatten().numpy()))
 
 def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
                     title:str='', # the chart's title
@@ -115,11 +116,11 @@ def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
         tooltip=['output:O', 'input:O', alt.Tooltip('attention:Q', format='.3f')]).properties(width=400, height=400)
 
 # %% ../nbs/08_report.ipynb #d55ca071
-def save_chart(chart:alt.Chart, # the chart
+def save_chart(chart:alt.TopLevelMixin, # the chart, of any kind
                stem:Path): # path without extension
     "Save `chart` as `stem`.html (the vega scripts inlined: no network needed) and as a static `stem`.png."
-    for ext, kw in (('html', dict(inline=True)), ('png', dict(scale_factor=1.5))):
-        with atomic_path(stem.with_suffix('.' + ext)) as tmp: chart.save(str(tmp), format=ext, **kw)
+    with atomic_path(stem.with_suffix('.html')) as tmp: chart.save(str(tmp), format='html', inline=True)
+    with atomic_path(stem.with_suffix('.png')) as tmp: chart.save(str(tmp), format='png', scale_factor=1.5)
 
 # %% ../nbs/08_report.ipynb #c0ffee16
 LABELS = {'cnn': 'CNN', 'attention': 'CNN + attention', 'lstm': "the post's LSTM", 'lstm_fair': 'a fair LSTM (bidirectional, over positions)',

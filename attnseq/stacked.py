@@ -128,9 +128,9 @@ class StackedLosses(Callback):
         self.test_dl, self.beta = test_dl, check_number(beta, 'beta', 0, 1, max_open=True)
     def before_fit(self):
         self.train_loss, self.valid_loss, self.test_loss, self.seconds = [], [], [], []
-        self._smooth, self._count = 0., 0
+        self._smooth, self._count = torch.zeros(()), 0
     def before_epoch(self): self._start = time.perf_counter()
-    def before_validate(self): self._total, self._n = 0., 0
+    def before_validate(self): self._total, self._n = torch.zeros(()), 0
     def after_batch(self):
         last = self.learn.loss_func.last.detach()
         if self.training:  # fastai's AvgSmoothLoss, per model
@@ -150,7 +150,7 @@ def stacked_mean_loss(model:StackedModel, dl:StackedDL)->list:
     "Each stacked model's mean squared error over every sample of `dl`, in eval mode: `StackedMSE`'s loss of each batch weighted by its size, as `mean_loss` scores one model."
     was_training = model.training
     model.eval()
-    total, count = 0., 0
+    total, count = torch.zeros(()), 0
     for xb, yb in dl:
         total = total + StackedMSE.per_model(model(xb), yb) * xb.shape[1]; count += xb.shape[1]
     model.train(was_training)

@@ -6,11 +6,14 @@
 __all__ = ['read_study', 'run_study', 'study_main']
 
 # %% ../nbs/13_study.ipynb #3bbfc24b
-import contextlib, os, sys, tomllib
+import contextlib, os, sys
 from dataclasses import fields
 from pathlib import Path
 
 from fastcore.script import call_parse, store_true
+
+if sys.version_info >= (3, 11): import tomllib
+else: import tomli as tomllib  # the same module, for Python 3.10
 
 from .engines import check_engine, ray_session
 from .folder import ExperimentConfig, FolderBusy, folder_lock, prepare_folder, write_text
@@ -31,7 +34,8 @@ def read_study(path:str|Path, # a study file (TOML)
     tasks = study.get('tasks')
     if set(study) != {'tasks'} or not isinstance(tasks, dict) or not tasks or not all(isinstance(t, dict) for t in tasks.values()):
         raise ValueError(f"{path}: a study file holds only tables [tasks.<name>], at least one, got {sorted(study) or 'nothing'}")
-    out, folders = {}, {}
+    out: dict[str, tuple[ExperimentConfig, Path]] = {}
+    folders: dict[str, str] = {}  # each folder, normalized: the task that uses it
     for name, t in tasks.items():
         where = f"{path}: task {name!r}"
         unknown = sorted(set(t) - _FIELDS - {'out'})
