@@ -1,5 +1,5 @@
-"""Summarize a GPU check (`bench/gpu_check.sh`): the tests, the per-epoch table and the runner's timings, each
-performance target marked met or missed with its figure. Writes DIR/gpu_check.md and DIR/gpu_check.json.
+"""Summarize a GPU check (`bench/gpu_check.sh`): the tests, the per-epoch table, the runner's timings, `attnseq_verify`'s
+and `attnseq_study`'s tables, each performance target marked met or missed with its figure. Writes DIR/gpu_check.md and DIR/gpu_check.json.
 
     python bench/gpu_summary.py DIR WORK    # DIR: the check's output folder; WORK: its runner folders
 """
@@ -65,6 +65,10 @@ def main():
         for name, r in runs.items():
             if r: lines += [f"| {name} | {k} | {v['test_mse']:.5g} | {v['seconds']:.1f} | {(v['graph'] or {}).get('replayed', '')} | {v['stacked'] or ''} |" for k, v in r['runs'].items()]
         lines.append('')
+    for name, title in (('verify.md', "`attnseq_verify` on the runner's folder (its cheapest run retrained)"), ('study.md', '`attnseq_study`, one task')):
+        text = (work/name).read_text() if (work/name).exists() else ''
+        text = text[text.find('| '):].strip()  # the table and what follows it, without the runner's progress bars
+        lines += [f'## {title}', '', text or '**did not finish** (see gpu_check.log)', '']
     (out/'gpu_check.md').write_text('\n'.join(lines) + '\n')
     (out/'gpu_check.json').write_text(json.dumps(dict(tests=tests, bench=bench, runner=runs, dry_run=dry,
                                                       targets=[dict(target=t, met=ok, figure=f) for t, ok, f in targets]), indent=1))

@@ -1,6 +1,6 @@
-"""The GPU checks of attnseq: CUDA-graph steps against eager ones, stacked seeds against separate runs, the fused
-attention kernels against the explicit map, bf16 against float32, and the hazards of recording (moved memory,
-a failed capture, per-item losses, determinism).
+"""The GPU checks of attnseq: CUDA-graph steps against eager ones (with a flat and a scheduled learning rate), stacked
+seeds against separate runs, the fused attention kernels against the explicit map, bf16 against float32, and the
+hazards of recording (moved memory, a failed capture, per-item losses, determinism).
 
     python bench/gpu_tests.py --out DIR            # on a GPU
     python bench/gpu_tests.py --out DIR --dry-run  # the same checks on the CPU at tiny sizes (`EagerGraph` records)
@@ -54,6 +54,18 @@ def graph_vs_eager(s):
         out.append((name, rel(lg, le), w, replayed))
     ok = all(l < 1e-3 and w < 1e-2 and n > 0 for _, l, w, n in out)
     return ok, '; '.join(f"{n}: losses {l:.1e}, weights {w:.1e}, {r} replayed" for n, l, w, r in out)
+
+@check
+def lr_schedule(s):
+    "fit_one_cycle (momentum held, as GraphStep asks) replayed against eager: each replay reads the learning rate the schedule set."
+    def run(graph):
+        learn, raw = toy_learner(s.dls(), init_model('attention', 0)), RawLosses()
+        if graph: learn.to_graph(graph=s.graph)
+        with learn.no_bar(), learn.no_logging(), deterministic(): learn.fit_one_cycle(1, 3e-3, moms=(0.9, 0.9, 0.9), cbs=raw)
+        return raw.losses, learn
+    (lg, g), (le, _) = run(True), run(False)
+    d, replayed = rel(lg, le), g.graph_step.replayed['train']
+    return d < 1e-3 and replayed > 0, f"losses {d:.1e} from eager, {replayed} steps replayed"
 
 @check
 def stacked_vs_separate(s):
