@@ -10,7 +10,7 @@ tests, Ray's workers): coverage's `patch = subprocess`.
     python bench/bench_coverage.py [--notebooks 06_folder,09_runner] [--workers 2]
 
 Prints a table per module and the lines and branches no test runs, and writes bench/results/coverage-cpu.json.
-Takes about as long as the test suite.
+Takes about twice as long as the test suite (six to eight minutes on two cores).
 """
 import argparse, ast, json, os, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
