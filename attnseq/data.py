@@ -185,7 +185,8 @@ def _cat(parts:list[ToySequences])->ToySequences:
     "Concatenate samples of one task, in order."
     if len(parts) == 1: return parts[0]
     cat = lambda field: torch.cat([getattr(p, field) for p in parts])
-    return ToySequences(cat('input'), cat('targets'), cat('tr'), cat('bx'), cat('tr_input_height'), cat('bx_input_height'), parts[0].group_by_locations)
+    return ToySequences(cat('input'), cat('targets'), cat('tr'), cat('bx'), cat('tr_input_height'), cat('bx_input_height'),
+                        parts[0].group_by_locations)
 
 # %% ../nbs/01_data.ipynb #91b23ed2
 def generate_sequences(n:int, # number of samples to return

@@ -72,8 +72,8 @@ def _task_records(task:str, folder:Path, n_samples:int, pool:int, samples:tuple|
         if not has_attention(net): continue
         run_maps, run_preds = _run_records(task, r['model'], r['seed'], net, x, pool)
         maps += run_maps; preds += run_preds; runs.add((r['model'], r['seed']))
-    return dict(curves=curves, spans=spans, maps=maps, preds=preds, runs=runs, models=[m for m in cfg.models if has_attention(get_model(m))],
-                seeds=list(cfg.seeds), seq_len=test.seq_len, n=n)
+    models = [m for m in cfg.models if has_attention(get_model(m))]
+    return dict(curves=curves, spans=spans, maps=maps, preds=preds, runs=runs, models=models, seeds=list(cfg.seeds), seq_len=test.seq_len, n=n)
 
 # %% ../nbs/15_explorer.ipynb #0000000e
 def explorer_data(folders:dict, # task ('unordered' or 'ordered'): its results folder
