@@ -67,7 +67,7 @@ def main():
         lines.append('')
     for name, title in (('verify.md', "`attnseq_verify` on the runner's folder (its cheapest run retrained)"), ('study.md', '`attnseq_study`, one task')):
         text = (work/name).read_text() if (work/name).exists() else ''
-        text = text[text.find('| '):].strip()  # the table and what follows it, without the runner's progress bars
+        text = text[max(text.find('| '), 0):].strip()  # the table and what follows it, without the runner's progress bars
         lines += [f'## {title}', '', text or '**did not finish** (see gpu_check.log)', '']
     (out/'gpu_check.md').write_text('\n'.join(lines) + '\n')
     (out/'gpu_check.json').write_text(json.dumps(dict(tests=tests, bench=bench, runner=runs, dry_run=dry,
