@@ -7,7 +7,7 @@ by an import of the names it defines from `attnseq`: the tests then call the lib
 runs in a process of its own under coverage.py, and so does every Python process it starts (the command-line
 tests, Ray's workers): coverage's `patch = subprocess`.
 
-    python bench/bench_coverage.py [--notebooks 06_folder,09_runner] [--workers 2]
+    python bench/bench_coverage.py [--notebooks 06_folder,12_runner] [--workers 2]
 
 Prints a table per module and the lines and branches no test runs, and writes bench/results/coverage-cpu.json.
 Takes about twice as long as the test suite (six to eight minutes on two cores).

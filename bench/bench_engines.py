@@ -19,9 +19,10 @@ from bench_train import write_results
 def grid(engine, cfg, cpus_per_run):
     "Seconds to train the grid with `engine` in a new folder, and its test MSEs."
     import torch
+    from attnseq.engines import EngineConfig
     from attnseq.runner import run_experiment
     out = Path(tempfile.mkdtemp())/engine
-    kw = dict(engine='ray', cpus_per_run=cpus_per_run) if engine == 'ray' else {}
+    kw = dict(engine=EngineConfig('ray', cpus_per_run=cpus_per_run)) if engine == 'ray' else {}
     threads = torch.get_num_threads()
     if engine == 'local-1': torch.set_num_threads(1)
     try:
