@@ -115,7 +115,9 @@ def left_mask(tr:Tensor, bx:Tensor)->Tensor:
 # %% ../nbs/01_data.ipynb #9cc1e873
 def _check_range(name, rng):
     "`rng` as a `(low, high)` pair of floats, or a clear error."
-    try: low, high = (float(o) for o in rng)
+    try:
+        if isinstance(rng, (str, bytes)): raise TypeError  # '19' would be the pair ('1', '9')
+        low, high = (float(o) for o in rng)
     except (TypeError, ValueError):
         raise TypeError(f"`{name}` must be a (min, max) pair of numbers, got {rng!r}") from None
     if not (math.isfinite(low) and math.isfinite(high)):
@@ -138,6 +140,9 @@ def _check_task(n, group_by_locations, seq_len, height_range, width_range, noise
     check_number(min_gap, 'min_gap', min=0)
     if hmin <= 0: raise ValueError(f"`height_range`: heights must be positive, got min={hmin}")
     if wmin <= 0: raise ValueError(f"`width_range`: widths must be positive, got min={wmin}")
+    if wmax >= seq_len:
+        raise ValueError(f"`width_range`: shapes up to {wmax} wide "
+                         f"don't fit in `seq_len`={seq_len}")
     if 4 * wmin >= seq_len:
         raise ValueError(f"`width_range`: four shapes at least {wmin} wide "
                          f"can't fit apart in `seq_len`={seq_len}")
@@ -249,13 +254,16 @@ def checksum(t:Tensor, # any tensor, on any device
     "SHA-256 of a tensor's dtype, shape and values: equal checksums, bit-for-bit equal tensors."
     t = check_type(t, 't', Tensor).detach().cpu().contiguous()
     h = hashlib.sha256(f"{t.dtype}{tuple(t.shape)}".encode())
-    h.update(t.numpy().tobytes())
+    h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())  # its bytes, whatever numpy reads
     return h.hexdigest()
 
 # %% ../nbs/01_data.ipynb #18775b12
 def _as_line(x, name)->np.ndarray:
     "A single sequence as a 1-D numpy array, or a clear error."
-    t = torch.as_tensor(x).detach().float().cpu()
+    try: t = torch.as_tensor(x).detach().float().cpu()
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"`{name}` must be a sequence of numbers, "
+                        f"got {type(x).__name__}") from None
     if t.squeeze().ndim != 1:
         raise ValueError(f"`{name}` must hold one sequence ([L] or [1, L]), "
                          f"got shape {list(t.shape)}")
@@ -298,6 +306,9 @@ def _norm_stats(seqs:ToySequences, mode:str)->tuple[float, float]:
 
 def _affine(x:Tensor, mean:float, std:float, inverse=False)->Tensor:
     "`(x - mean) / std`, or its inverse, in `x`'s dtype and device."
+    if not x.is_floating_point():  # an int dtype would truncate the mean and the std
+        raise TypeError(f"normalization needs a floating-point tensor, got {x.dtype}: "
+                        "convert it with .float()")
     m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in (mean, std))
     return x * s + m if inverse else (x - m) / s
 

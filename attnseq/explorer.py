@@ -17,8 +17,7 @@ from altair.utils.html import spec_to_html
 from .checks import check_int, check_type
 from .data import Normalization, ToySequences
 from .files import atomic_path
-from .folder import ExperimentConfig, load_weights, make_data, read_config, read_results
-from .folder import run_dir
+from .folder import ExperimentConfig, make_data, read_config, read_results, run_weights
 from .models import attention_maps, get_model, has_attention
 from .report import LABELS
 
@@ -80,7 +79,7 @@ def _task_records(task:str, folder:Path, n_samples:int, pool:int, samples:tuple|
     preds: list[dict] = []
     runs: set[tuple] = set()
     for r in read_results(folder):
-        net, _ = load_weights(run_dir(folder, r['model'], r['seed'])/'weights.pt')
+        net = run_weights(folder, r)
         if not has_attention(net): continue
         run_maps, run_preds = _run_records(task, r['model'], r['seed'], net, x, pool)
         maps += run_maps

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['TASKS', 'POST_MODELS', 'QUICK', 'WEIGHTS_FORMAT', 'GROWS', 'ExperimentConfig', 'run_name', 'run_dir', 'init_model',
            'make_data', 'save_weights', 'load_weights', 'versions', 'git_commit', 'device_name', 'config_id',
-           'read_config', 'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'FolderBusy',
-           'folder_lock']
+           'read_config', 'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'run_weights',
+           'FolderBusy', 'folder_lock']
 
 # %% ../nbs/06_folder.ipynb #ce2c43fb
-import contextlib, hashlib, json, os, platform, subprocess
+import contextlib, hashlib, json, math, os, platform, subprocess
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 import attnseq
 from .checks import (
     DEVICE_TYPES, check_choice, check_int, check_number, check_seed, check_type)
-from .files import atomic_path, is_temp, write_json, write_text
+from .files import atomic_path, is_temp, sha256_file, write_json, write_text
 from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs
 from .models import MODELS, VARIANTS, get_model
 
@@ -88,6 +88,8 @@ class ExperimentConfig:
     def __post_init__(self):
         for name in ('models', 'seeds'):  # lists become tuples, so configs compare and hash
             v = getattr(self, name)
+            if not isinstance(v, (str, int, tuple, list)):
+                raise ValueError(f"`{name}` must be a list, got {type(v).__name__} {v!r}")
             object.__setattr__(self, name, (v,) if isinstance(v, (str, int)) else tuple(v))
         _check_config(self)
 
@@ -130,16 +132,21 @@ WEIGHTS_FORMAT = 'attnseq-weights/1'
 def save_weights(path:str|Path, # the file
                  model:torch.nn.Module, # the trained model
                  name:str, # its name in the registry, to rebuild it
-                 config:dict): # the experiment's config, as a dict
+                 config:dict, # the experiment's config, as a dict
+                )->str: # the file's SHA-256, for the run's `metrics.json` to record
     "Save `model`'s weights with its registry `name` and the experiment `config`, atomically."
     model = check_type(model, 'model', torch.nn.Module)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     with atomic_path(path) as tmp:
-        torch.save(dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state), tmp)
+        saved = dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state)
+        try: torch.save(saved, tmp)
+        except RuntimeError as e:  # torch's answer to a write that failed (a full disk)
+            raise OSError(f"can't write {path}: {str(e).splitlines()[0][:200]}") from None
+        digest = sha256_file(tmp)
+    return digest
 
-def load_weights(path:str|Path, # a file written by `save_weights`
-                )->tuple[torch.nn.Module, dict]: # the model with its weights, and the config
-    "Rebuild the model saved at `path`; refuse files that are corrupt or not attnseq weights."
+def _read_weights(path:str|Path)->tuple[dict, torch.nn.Module]:
+    "What `save_weights` saved at `path`, and the model rebuilt from it."
     try: saved = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise
     except Exception as e:
@@ -148,11 +155,20 @@ def load_weights(path:str|Path, # a file written by `save_weights`
     if not isinstance(saved, dict) or saved.get('format') != WEIGHTS_FORMAT:
         raise ValueError(f"{path} is not an attnseq weights file "
                          f"(expected format {WEIGHTS_FORMAT!r})")
+    if not isinstance(saved.get('model'), str) or not isinstance(saved.get('state_dict'), dict):
+        raise ValueError(f"{path} is not an attnseq weights file "
+                         "(it has no model name or no state_dict)")
     model = get_model(saved['model'])
     try: model.load_state_dict(saved['state_dict'])
     except RuntimeError as e:
         raise ValueError(f"{path}: weights don't fit model {saved['model']!r}: "
                          f"{str(e)[:200]}") from None
+    return saved, model
+
+def load_weights(path:str|Path, # a file written by `save_weights`
+                )->tuple[torch.nn.Module, dict]: # the model with its weights, and the config
+    "Rebuild the model saved at `path`; refuse files that are corrupt or not attnseq weights."
+    saved, model = _read_weights(path)
     return model, saved['config']
 
 # %% ../nbs/06_folder.ipynb #d5924e08
@@ -226,6 +242,7 @@ def prepare_folder(out:str|Path, # the results folder
                    cfg:ExperimentConfig, # the experiment it is for
                   )->Path:
     "Create `out` for `cfg`, or check that its runs are `cfg`'s (it may gain models and seeds)."
+    check_type(cfg, 'cfg', ExperimentConfig)
     out = Path(out)
     try: out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -270,13 +287,20 @@ def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
         raise ValueError(f"{f} was trained with another config "
                          f"(fingerprint {m.get('config_id')}, this folder's {cid}): "
                          f"remove the folder {folder} to train that run again")
-    if not (folder/'weights.pt').exists(): return None
+    for k in ('test_mse', 'test_mse_raw'):
+        v = m.get(k)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise ValueError(f"{f} records {k} {v!r}: expected a finite number >= 0; "
+                             f"remove the folder {folder} to train that run again")
+    if not (folder/'weights.pt').exists():
+        raise ValueError(f"{folder} has a metrics.json but no weights.pt: "
+                         f"remove the folder {folder} to train that run again")
     return m
 
 # %% ../nbs/06_folder.ipynb #793cc61a
 def remove_stale_temps(out:str|Path)->list[Path]:
     "Remove the temporary files (`is_temp`) a killed writer left in the results folder `out`."
-    stale = [p for p in Path(out).rglob('.*.tmp') if p.is_file() and is_temp(p)]
+    stale = [p for p in Path(out).rglob('.*') if p.is_file() and is_temp(p)]
     for p in stale: p.unlink(missing_ok=True)
     return stale
 
@@ -288,8 +312,42 @@ def read_results(out:str|Path, # a results folder
     cid = config_id(cfg)
     runs = [m for f in sorted((out/'runs').glob('*'))
             if f.is_dir() and (m := finished_run(f, cid)) is not None]
+    for m in runs:  # a folder lists every model and seed it holds (`prepare_folder`)
+        if m['model'] not in cfg['models'] or m['seed'] not in cfg['seeds']:
+            raise ValueError(f"{out/'runs'/run_name(m['model'], m['seed'])} is not a run of "
+                             f"{out/'config.json'} (models {cfg['models']}, "
+                             f"seeds {cfg['seeds']}): remove it, or train it into the folder "
+                             "with the runner")
     order = {m: i for i, m in enumerate(cfg['models'])}
     return sorted(runs, key=lambda r: (order.get(r['model'], len(order)), r['model'], r['seed']))
+
+# %% ../nbs/06_folder.ipynb #5e81f956
+def run_weights(out:str|Path, # a results folder
+                run:dict, # a finished run's metrics, as `read_results` returns them
+               )->torch.nn.Module: # its model, with the run's weights
+    "The weights of `run` in `out`, checked against the run: an impostor is refused, naming it."
+    path = run_dir(out, run['model'], run['seed'])/'weights.pt'
+    name = run_name(run['model'], run['seed'])
+    fix = f"remove the folder {path.parent} to train that run again"
+    # recorded since attnseq 0.0.2: older runs are checked by their content only
+    want = run.get('weights_sha256')
+    if want is not None and (got := sha256_file(path)) != want:
+        raise ValueError(f"{path} is not the file {name} saved (SHA-256 {got[:12]}, its "
+                         f"metrics.json records {want[:12]}): {fix}")
+    saved, model = _read_weights(path)
+    if saved['model'] != run['model']:
+        raise ValueError(f"{path} holds weights of {saved['model']!r}, not of {name}: {fix}")
+    try: saved_id = config_id(saved['config'])
+    except (TypeError, ValueError): saved_id = None
+    if saved_id != run.get('config_id'):
+        raise ValueError(f"{path} was saved by a run of another config (fingerprint {saved_id}, "
+                         f"{name}'s {run.get('config_id')}): {fix}")
+    bad = [k for k, v in model.state_dict().items()
+           if v.is_floating_point() and not v.isfinite().all()]
+    if bad:
+        raise ValueError(f"{path} holds weights that are not finite numbers "
+                         f"({', '.join(bad[:3])}): {fix}")
+    return model
 
 # %% ../nbs/06_folder.ipynb #2b7b86aa
 class FolderBusy(RuntimeError):

@@ -50,13 +50,13 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     ev = evaluate(learn)  # after reading the recorder: get_preds logs a row of its own
     _check_trained(run_name(model, seed), steps, curves, ev.mse)
     folder.mkdir(parents=True, exist_ok=True)
-    save_weights(folder/'weights.pt', learn.model, model, asdict(cfg))
+    digest = save_weights(folder/'weights.pt', learn.model, model, asdict(cfg))
     device = str(learn.dls.device)
     metrics = dict(model=model, seed=seed, config_id=config_id(cfg),
                    params=count_params(learn.model), test_mse=ev.mse, test_mse_raw=ev.mse_raw,
                    **curves, seconds=seconds, steps=steps, device=device,
                    device_name=device_name(device), numerics=settings, git_commit=git_commit(),
-                   versions=versions(), **extra)
+                   versions=versions(), weights_sha256=digest, **extra)
     if has_attention(learn.model):
         metrics.update(attention_shares(learn.model, test, learn.dls.norm))
     write_json(folder/'metrics.json', metrics)

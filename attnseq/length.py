@@ -15,9 +15,9 @@ import torch
 from .checks import check_int, check_type
 from .data import Normalization, ToySequences, generate_sequences
 from .files import atomic_path, write_json
-from .folder import (
-    ExperimentConfig, device_name, git_commit, load_weights, make_data, read_config, read_results,
-    run_dir, versions)
+from attnseq.folder import (
+    ExperimentConfig, device_name, git_commit, make_data, read_config, read_results, run_weights,
+    versions)
 from .models import AttentionLayer
 from .shares import shape_groups, shape_masks
 
@@ -45,8 +45,8 @@ def length_problem(model:torch.nn.Module, # a model of `attnseq.models`
                   )->str|None: # the model's own error, or None
     "Why `model` can't read `seq_len` positions, in the words of the error it raises; or `None`."
     check_type(model, 'model', torch.nn.Module)
-    x = torch.zeros(1, 1, check_int(seq_len, 'seq_len', min=1),
-                    device=next(model.parameters()).device)
+    device = next(model.parameters(), torch.zeros(())).device  # a model without weights: the CPU
+    x = torch.zeros(1, 1, check_int(seq_len, 'seq_len', min=1), device=device)
     was_training = model.training
     try:
         with torch.no_grad(): model.eval()(x)
@@ -144,7 +144,7 @@ def length_study(folders:dict, # task: its results folder
         tests = {L: length_test_set(cfg, L, n) for L in lengths}
         for r in read_results(folder):
             if seeds is not None and r['seed'] not in seeds: continue
-            model, _ = load_weights(run_dir(folder, r['model'], r['seed'])/'weights.pt')
+            model = run_weights(folder, r)
             for L, seqs in tests.items():
                 why = length_problem(model, L)
                 scores = dict(why=why) if why else score_at_length(model, seqs, norm, cfg.bs)

@@ -481,6 +481,7 @@ VARIANTS = {'attention_fleuret': ('attention', dict(key_channels=64, relu_after=
             'lstm_fair_binary': ('lstm_fair', dict(pos_enc='binary'))}
 
 def _builder(name:str)->tuple: # (the function that builds `name`, the options its name sets)
+    check_type(name, 'name', str)
     if name in MODELS: return MODELS[name], {}
     if name in VARIANTS: return MODELS[VARIANTS[name][0]], VARIANTS[name][1]
     raise ValueError(f"unknown model {name!r}; valid: {', '.join([*MODELS, *VARIANTS])}")

@@ -166,6 +166,7 @@ def study_table(folders:dict, # task: its results folder
         raise ValueError("`folders` must map at least one task to its results folder")
     runs = {task: read_results(f) for task, f in folders.items()}
     tables = {task: summarize(rs) for task, rs in runs.items() if rs}
+    if not tables: raise ValueError(f"no finished run in {', '.join(map(str, folders.values()))}")
     return pd.concat(tables, names=['task', 'model'])
 
 # %% ../nbs/08_report.ipynb #37fd66ef

@@ -7,7 +7,7 @@ __all__ = ['run_predictions', 'ExperimentRefused', 'check_setup', 'run_experimen
            'read_or_run']
 
 # %% ../nbs/12_runner.ipynb #63beac8d
-import contextlib, dataclasses, json, os, tempfile, warnings
+import contextlib, dataclasses, json, math, os, tempfile, warnings
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,10 +21,10 @@ from .data import Normalization, ToySequences, checksum
 from .engines import EngineConfig, run_jobs
 from .explorer import explorer_chart, explorer_data, explorer_html
 from .files import atomic_path, write_json, write_text
-from attnseq.folder import (
-    ExperimentConfig, config_id, device_name, finished_run, folder_lock, git_commit, load_weights,
+from .folder import (
+    ExperimentConfig, config_id, device_name, finished_run, folder_lock, git_commit,
     make_data, prepare_folder, read_config, read_results, remove_stale_temps, run_dir, run_name,
-    versions)
+    run_weights, versions)
 from .jobs import RunFailed, check_graph, plan_jobs, run_dataloaders
 from .learner import evaluate, toy_learner
 from .models import attention_maps, has_attention
@@ -41,9 +41,17 @@ def run_predictions(out:str|Path, # the results folder
                     test:ToySequences, # its test samples
                    )->torch.Tensor: # `[n_test, L]` predictions, normalized units
     "A finished run's test predictions, recomputed from its weights as the run computed them."
-    net, _ = load_weights(run_dir(out, model, seed)/'weights.pt')
-    learn = toy_learner(run_dataloaders(cfg, train, test, seed), net, lr=cfg.lr)
-    with learn.no_bar(): return evaluate(learn).preds
+    folder = run_dir(out, model, seed)
+    run = finished_run(folder, config_id(cfg))
+    if run is None: raise ValueError(f"{folder} holds no finished run")
+    learn = toy_learner(run_dataloaders(cfg, train, test, seed), run_weights(out, run), lr=cfg.lr)
+    with learn.no_bar(): ev = evaluate(learn)
+    # its weights must score what it records
+    if not math.isclose(ev.mse, run['test_mse'], rel_tol=1e-3):
+        raise ValueError(f"{folder/'weights.pt'} scores test MSE {ev.mse:.6g}, its metrics.json "
+                         f"records {run['test_mse']:.6g}: remove the folder {folder} "
+                         "to train that run again")
+    return ev.preds
 
 # %% ../nbs/12_runner.ipynb #bf70dd57
 def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences,
@@ -56,8 +64,8 @@ def _figures(out:Path, cfg:ExperimentConfig, runs:list[dict], train:ToySequences
     figs = {'loss_curves.png': plot_curves(runs, f"{cfg.task} task"),
             'predictions.png': plot_predictions(test, preds, norm)}
     x = norm.encode_x(test.input[SHOW_IDXS[0] % test.n][None])
-    for m in shown:
-        model, _ = load_weights(run_dir(out, m, seed)/'weights.pt')
+    for r in (r for r in runs if r['seed'] == seed):
+        m, model = r['model'], run_weights(out, r)
         if not has_attention(model): continue
         maps = attention_maps(model.eval(), x)
         # the first sample; heads averaged

@@ -17,7 +17,7 @@ else: import tomli as tomllib  # the same module, for Python 3.10
 
 from .cli import parse_list, print_error
 from .engines import EngineConfig, ray_session
-from .files import write_text
+from .files import is_temp, write_text
 from .folder import ExperimentConfig, FolderBusy, folder_lock, prepare_folder
 from .learner import CUBLAS_DETERMINISTIC
 from .report import study_markdown, study_table
@@ -97,6 +97,8 @@ def run_study(tasks:dict, # from `read_study`
     except ValueError:  # every run failed: nothing to summarize
         text = 'The study has no finished run yet.'
     summary.parent.mkdir(parents=True, exist_ok=True)
+    for p in summary.parent.glob(f'.{summary.name}.*.tmp'):  # what a killed study left writing it
+        if is_temp(p): p.unlink(missing_ok=True)
     write_text(summary, text if text.endswith('\n') else text + '\n')
     return text, failed
 

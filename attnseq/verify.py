@@ -6,7 +6,7 @@
 __all__ = ['VERIFIED', 'verify_runs', 'verify_main']
 
 # %% ../nbs/14_verify.ipynb #0820059e
-import contextlib, dataclasses, json, sys, tempfile
+import contextlib, dataclasses, json, signal, sys, tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +14,7 @@ import torch
 from fastcore.script import call_parse
 
 from .cli import parse_list, print_error
-from .folder import ExperimentConfig, read_config, read_results, run_name
+from .folder import ExperimentConfig, read_config, read_results, run_name, run_weights
 from .report import markdown_frame
 from .runner import run_experiment
 
@@ -25,6 +25,15 @@ def _rel_diff(a, b)->float:
     if len(a) != len(b): return float('inf')
     return max((abs(x - y) / max(abs(x), abs(y)) if x != y else 0. for x, y in zip(a, b)),
                default=0.)
+
+def _weights_diff(a:torch.nn.Module, b:torch.nn.Module)->float:
+    "The largest difference of two models' weight tensors, relative to their norm (0: identical)."
+    d = 0.
+    for x, y in zip(a.state_dict().values(), b.state_dict().values(), strict=True):
+        x, y = x.double(), y.double()
+        if not torch.equal(x, y):  # a tensor's norm, not each weight: one near zero would blow up
+            d = max(d, float((x - y).norm() / max(x.norm(), y.norm())))
+    return d
 
 def _parse_run(name:str)->tuple[str, int]:
     model, sep, seed = name.strip().rpartition('-s')
@@ -39,7 +48,7 @@ def _threads(n:int):
     try: yield
     finally: torch.set_num_threads(old)
 
-VERIFIED = ('data', 'train_loss', 'valid_loss', 'test_loss', 'test_mse')
+VERIFIED = ('data', 'train_loss', 'valid_loss', 'test_loss', 'test_mse', 'weights')
 
 def verify_runs(folder:str|Path, # a results folder
                 runs:list|str|None=None, # run names such as 'attention-s0'; None: the cheapest run
@@ -62,7 +71,10 @@ def verify_runs(folder:str|Path, # a results folder
             raise ValueError(f"`runs`: {folder} has no finished run {n!r}; "
                              f"it has {', '.join(done)}")
     results = folder/'results.json'
-    recorded_data = json.loads(results.read_text())['data'] if results.exists() else None
+    try: recorded_data = json.loads(results.read_text())['data']
+    except (OSError, ValueError, KeyError, TypeError) as e:  # nothing to compare the data with
+        raise ValueError(f"{results} holds no data checksums to verify ({type(e).__name__}: {e}); "
+                         f"`attnseq` on the folder's config writes it again") from None
     rows = []
     with tempfile.TemporaryDirectory(prefix='attnseq-verify-') as tmp:
         for n in names:
@@ -84,7 +96,7 @@ def verify_runs(folder:str|Path, # a results folder
             # the norm's float sums vary with the thread count
             tensors = lambda d: None if d is None else dict(train=d['train'], test=d['test'])
             pairs = {'data': (tensors(recorded_data), tensors(new_data)),
-                     **{k: (rec[k], new[k]) for k in VERIFIED[1:]}}
+                     **{k: (rec[k], new[k]) for k in VERIFIED[1:-1]}}
             for k, (a, b) in pairs.items():
                 if k == 'data': d = 0. if a is None or a == b else float('inf')
                 else: d = _rel_diff(a, b)
@@ -96,16 +108,37 @@ def verify_runs(folder:str|Path, # a results folder
                                  retrained=shown(b) or 'checksums',
                                  difference='bit for bit' if d == 0 else f"{d:.3g} (relative)",
                                  ok=bool(d <= rtol)))
+            # the weights themselves, each checked against its run first
+            d = _weights_diff(run_weights(folder, rec), run_weights(Path(tmp)/n, new))
+            rows.append(dict(run=n, quantity='weights', recorded='weights.pt',
+                             retrained='weights.pt',
+                             difference='bit for bit' if d == 0 else f"{d:.3g} (relative)",
+                             ok=bool(d <= rtol)))
     return pd.DataFrame(rows)
 
 # %% ../nbs/14_verify.ipynb #e25c4c21
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c():
+    "SIGTERM as Ctrl-C in the block, so that its scratch folder is removed (in the main thread)."
+    def stop(signum, frame): raise KeyboardInterrupt
+    try: old = signal.signal(signal.SIGTERM, stop)
+    except ValueError: old = None  # not the main thread: signals stay as they are
+    try: yield
+    finally:
+        if old is not None: signal.signal(signal.SIGTERM, old)
+
 @call_parse
 def verify_main(folder:str, # a results folder, e.g. results/unordered
                 runs:str=None, # runs to retrain, e.g. attention-s0,lstm-s3; default: the cheapest
                 rtol:float=0., # the largest relative difference accepted (0: bit for bit)
                )->int: # the exit code: 0 all within `rtol`; 1 something beyond it; 2 bad arguments
     "Retrain runs of a results folder from its recorded config; compare them with its records."
-    try: table = verify_runs(folder, runs, rtol)
+    try:
+        with _sigterm_as_ctrl_c(): table = verify_runs(folder, runs, rtol)
+    except KeyboardInterrupt:
+        print("attnseq_verify: interrupted: nothing was verified, the folder is untouched",
+              file=sys.stderr)
+        return 130
     except (ValueError, OSError) as e:
         print_error('attnseq_verify', e)
         return 2

@@ -72,3 +72,25 @@ def test_runner_killed_resumes(tmp_path):
     assert list(table.index) == ['cnn', 'attention']
     assert list(nine.rglob('*.tmp')) == []
     assert [(r['model'], r['seed']) for r in read_results(nine)] == [('cnn', 0), ('attention', 0)]
+
+
+def test_verify_sigterm_removes_its_scratch_folder(tmp_path):
+    "`attnseq_verify` stopped with SIGTERM while it retrains: exit 130, one line, no scratch folder left."
+    out = tmp_path/'small'
+    cfg = dataclasses.replace(SMALL, models=('attention',), seeds=(0,), epochs=30)
+    run_experiment(cfg, out, figures=False)
+    scratch = tmp_path/'scratch'
+    scratch.mkdir()
+    env = {**os.environ, 'TMPDIR': str(scratch)}   # where its scratch folder goes
+    p = subprocess.Popen(['attnseq_verify', str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not list(scratch.glob('attnseq-verify-*/*/runs')):   # retraining has started
+        assert p.poll() is None, p.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(timeout=60) == 130
+    err = p.stderr.read().strip().splitlines()
+    assert err == ['attnseq_verify: interrupted: nothing was verified, the folder is untouched'], err
+    assert list(scratch.iterdir()) == []
