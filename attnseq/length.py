@@ -15,9 +15,8 @@ import torch
 from .checks import check_int, check_type
 from .data import Normalization, ToySequences, generate_sequences
 from .files import atomic_path, write_json
-from attnseq.folder import (
-    ExperimentConfig, device_name, git_commit, make_data, read_config, read_results, run_weights,
-    versions)
+from .folder import ExperimentConfig, device_name, git_commit, make_data, read_config
+from .folder import read_results, run_weights, versions
 from .models import AttentionLayer
 from .shares import shape_groups, shape_masks
 

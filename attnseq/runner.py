@@ -28,9 +28,8 @@ from .folder import (
 from .jobs import RunFailed, check_graph, plan_jobs, run_dataloaders
 from .learner import evaluate, toy_learner
 from .models import attention_maps, has_attention
-from attnseq.report import (
-    SHOW_IDXS, attention_chart, markdown_table, plot_curves, plot_predictions, save_chart,
-    summarize)
+from .report import SHOW_IDXS, attention_chart, markdown_table, plot_curves
+from .report import plot_predictions, save_chart, summarize
 
 # %% ../nbs/12_runner.ipynb #1ae7c96d
 def run_predictions(out:str|Path, # the results folder
