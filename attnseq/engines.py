@@ -7,7 +7,7 @@ __all__ = ['ENGINES', 'RETRIES', 'EngineConfig', 'ray_job', 'local_jobs', 'Folde
            'ray_jobs', 'run_jobs']
 
 # %% ../nbs/10_engines.ipynb #15c658d8
-import contextlib, importlib.util, math, os, uuid
+import contextlib, importlib.util, os, uuid
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -7,7 +7,6 @@ __all__ = ['SCALE', 'KEY', 'SHAPES', 'TITLE', 'SERIES', 'EXPLORER_CSS', 'pool_ma
            'explorer_html', 'write_explorer']
 
 # %% ../nbs/11_explorer.ipynb #00000002
-import json
 from pathlib import Path
 
 import altair as alt
