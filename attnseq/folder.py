@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['TASKS', 'POST_MODELS', 'QUICK', 'WEIGHTS_FORMAT', 'GROWS', 'ExperimentConfig', 'run_name', 'run_dir', 'init_model',
            'make_data', 'save_weights', 'load_weights', 'versions', 'git_commit', 'device_name', 'config_id',
-           'read_config', 'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'run_weights',
-           'FolderBusy', 'folder_lock']
+           'read_config', 'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'score_weights',
+           'run_weights', 'FolderBusy', 'folder_lock']
 
 # %% ../nbs/06_folder.ipynb #ce2c43fb
-import contextlib, hashlib, json, math, os, platform, subprocess
+import contextlib, functools, hashlib, json, math, os, platform, subprocess
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import attnseq
 from .checks import (
     DEVICE_TYPES, check_choice, check_int, check_number, check_seed, check_type)
 from .files import atomic_path, is_temp, sha256_file, write_json, write_text
-from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs
+from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs, toy_dataloaders
 from .models import MODELS, VARIANTS, get_model
 
 # %% ../nbs/06_folder.ipynb #cf29b5e4
@@ -235,6 +235,10 @@ def read_config(out:str|Path, # a results folder
     except (TypeError, ValueError) as e:
         raise ValueError(f"{f} is not a valid attnseq config ({e}); "
                          "use another output folder") from None
+    missing = [f.name for f in fields(ExperimentConfig) if f.name not in have]
+    if missing:
+        raise ValueError(f"{f} lacks {', '.join(missing)}: it is not the config its runs were "
+                         "trained with; restore it (its runs record their config in weights.pt)")
     return have
 
 # %% ../nbs/06_folder.ipynb #b2eb19b7
@@ -270,6 +274,10 @@ def _recorded_run(m)->str|None:
     try: return run_name(m['model'], m['seed'])
     except (KeyError, TypeError, ValueError): return None
 
+def _other_config(f:Path, m:dict, cid:str)->ValueError:
+    return ValueError(f"{f} was trained with another config (fingerprint {m.get('config_id')}, "
+                      f"this folder's {cid}): remove the folder {f.parent} to train that run again")
+
 def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
               cid:str|None=None, # the folder's `config_id`: a run of another config is refused
              )->dict|None:
@@ -283,10 +291,7 @@ def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
     if (got := _recorded_run(m)) != folder.name:
         raise ValueError(f"{f} is the metrics of {got or 'no run'}, not of {folder.name}; "
                          f"remove the folder {folder} to train that run again")
-    if cid is not None and m.get('config_id') != cid:
-        raise ValueError(f"{f} was trained with another config "
-                         f"(fingerprint {m.get('config_id')}, this folder's {cid}): "
-                         f"remove the folder {folder} to train that run again")
+    if cid is not None and m.get('config_id') != cid: raise _other_config(f, m, cid)
     for k in ('test_mse', 'test_mse_raw'):
         v = m.get(k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
@@ -311,7 +316,16 @@ def read_results(out:str|Path, # a results folder
     cfg = read_config(out)
     cid = config_id(cfg)
     runs = [m for f in sorted((out/'runs').glob('*'))
-            if f.is_dir() and (m := finished_run(f, cid)) is not None]
+            if f.is_dir() and (m := finished_run(f)) is not None]
+    ids = {m.get('config_id') for m in runs}
+    if len(runs) > 1 and len(ids) == 1 and cid not in ids:
+        # every run agrees, config.json alone differs: it is what changed
+        raise ValueError(f"{out/'config.json'} (fingerprint {cid}) is not the config of any of "
+                         f"the folder's {len(runs)} runs (all record {ids.pop()}): it was changed "
+                         "after they trained; restore it")
+    for m in runs:
+        if m.get('config_id') != cid:
+            raise _other_config(run_dir(out, m['model'], m['seed'])/'metrics.json', m, cid)
     for m in runs:  # a folder lists every model and seed it holds (`prepare_folder`)
         if m['model'] not in cfg['models'] or m['seed'] not in cfg['seeds']:
             raise ValueError(f"{out/'runs'/run_name(m['model'], m['seed'])} is not a run of "
@@ -322,10 +336,40 @@ def read_results(out:str|Path, # a results folder
     return sorted(runs, key=lambda r: (order.get(r['model'], len(order)), r['model'], r['seed']))
 
 # %% ../nbs/06_folder.ipynb #5e81f956
+# a folder's samples, kept for the next run of the same config
+_samples = functools.lru_cache(maxsize=2)(make_data)
+
+def score_weights(model:torch.nn.Module, # a model of the study
+                  cfg:ExperimentConfig, # the experiment it was trained in
+                  seed:int, # the run's seed (its normalization and split)
+                 )->float: # test MSE, normalized units
+    "A model's test MSE on `cfg`'s test samples, on the CPU: what its run records as `test_mse`."
+    train, test = _samples(check_type(cfg, 'cfg', ExperimentConfig))
+    test_dl = toy_dataloaders(train, test, cfg.valid_pct, cfg.bs, cfg.norm, seed=seed, device='cpu').test
+    assert test_dl is not None # built from `test`
+    was = model.training
+    try:
+        with torch.no_grad():
+            model.eval()
+            preds, targs = zip(*[(model(x), y) for x, y in test_dl])
+    finally: model.train(was)
+    return torch.nn.functional.mse_loss(torch.cat(preds), torch.cat(targs)).item()
+
+def _named_run(out:str|Path, name:str)->dict:
+    "The metrics of the finished run called `name` ('attention-s0') in the results folder `out`."
+    model, sep, seed = name.rpartition('-s')
+    if not (sep and model and seed.isdigit()):
+        raise ValueError(f"`run` must be a run's metrics or its name '<model>-s<seed>', "
+                         f"got {name!r}")
+    run = finished_run(run_dir(out, model, int(seed)), config_id(read_config(out)))
+    if run is None: raise ValueError(f"{out} holds no finished run {name}")
+    return run
+
 def run_weights(out:str|Path, # a results folder
-                run:dict, # a finished run's metrics, as `read_results` returns them
+                run:dict|str, # a finished run's metrics (`read_results`), or its name: 'cnn-s0'
                )->torch.nn.Module: # its model, with the run's weights
     "The weights of `run` in `out`, checked against the run: an impostor is refused, naming it."
+    if isinstance(run, str): run = _named_run(out, run)
     path = run_dir(out, run['model'], run['seed'])/'weights.pt'
     name = run_name(run['model'], run['seed'])
     fix = f"remove the folder {path.parent} to train that run again"
@@ -347,6 +391,12 @@ def run_weights(out:str|Path, # a results folder
     if bad:
         raise ValueError(f"{path} holds weights that are not finite numbers "
                          f"({', '.join(bad[:3])}): {fix}")
+    if want is None:  # no checksum: the weights must score what the run recorded
+        cfg = ExperimentConfig(**read_config(out))
+        got_mse = score_weights(model, cfg, run['seed'])
+        if not math.isclose(got_mse, run['test_mse'], rel_tol=1e-3):
+            raise ValueError(f"{path} scores test MSE {got_mse:.6g}, {name}'s metrics.json "
+                             f"records {run['test_mse']:.6g}: it is not the run's weights; {fix}")
     return model
 
 # %% ../nbs/06_folder.ipynb #2b7b86aa

@@ -24,10 +24,15 @@ from .checks import check_flag, check_int, check_number, check_tensor, check_typ
 def check_input(x:torch.Tensor,        # the batch a model receives
                 channels:int=1,        # the channels the model expects
                 seq_len:int|None=None, # the sequence length it requires; None: any length
+                dtype:torch.dtype|None=None, # the dtype of the model's weights; None: any float
                ):
     ("Raise a `ValueError` naming the expected shape unless `x` is a non-empty "
-     "`[bs, channels, seq_len]` tensor.")
+     "`[bs, channels, seq_len]` tensor of floating-point numbers (of `dtype`).")
     check_type(x, 'x', torch.Tensor)
+    if not x.is_floating_point() or (dtype is not None and x.dtype != dtype):
+        want = dtype or 'floating-point numbers'
+        raise ValueError(f"expected input of {want} (as the model's weights), got {x.dtype}: "
+                         f"convert it with `x.to({dtype or torch.float32})`")
     expected = f"[bs, {channels}, {'L' if seq_len is None else seq_len}]"
     if not (x.ndim == 3 and x.shape[1] == channels and (seq_len is None or x.shape[2] == seq_len)):
         raise ValueError(f"expected input of shape {expected}, got {list(x.shape)}")
@@ -40,8 +45,9 @@ class ToyModel(nn.Sequential):
     "An `nn.Sequential` that checks its input is `[bs, 1, L]` before running its layers."
     def forward(self, x:torch.Tensor, # input sequences, `[bs, 1, L]`
                )->torch.Tensor:       # the last layer's output
-        "Check the input's shape, then run the layers in order."
-        check_input(x)
+        "Check the input's shape and dtype, then run the layers in order."
+        w = next(self.parameters(), None)
+        check_input(x, dtype=None if w is None else w.dtype)
         return super().forward(x)
 
     def __getitem__(self, idx:int|slice, # a layer's index, or a slice of layers
@@ -251,7 +257,7 @@ class LSTM(nn.Module):
             raise ValueError(f"the post's LSTM reads exactly {self.b_in} values per sample "
                              f"(a sample is one step of its LSTM, the batch its time axis), "
                              f"got L={x.shape[2]}; 'lstm_fair' reads sequences of any length")
-        check_input(x, self.a_in, self.b_in)
+        check_input(x, self.a_in, self.b_in, dtype=self.h_o.weight.dtype)
         # [bs, 1, 100] -> [bs, 1, n_hidden]: step t is sample t
         out, (h, c) = self.lstm(x, (self.h.clone(), self.c.clone()))
         # carry the state on, cut from this batch's graph

@@ -18,7 +18,7 @@ import torch
 
 from .checks import check_flag, check_type
 from .data import Normalization, ToySequences, checksum
-from .engines import EngineConfig, run_jobs
+from .engines import EngineConfig, check_address, run_jobs
 from .explorer import explorer_chart, explorer_data, explorer_html
 from .files import atomic_path, write_json, write_text
 from .folder import (
@@ -95,7 +95,8 @@ def check_setup(cfg:ExperimentConfig, # the experiment
                 graph:bool=False, # replay steps from CUDA graphs
                 figures:bool=True, # write the figures
                )->torch.device: # the device the runs train on
-    "The runs' device if the arguments can run together, else `ExperimentRefused` naming one."
+    ("The runs' device if the arguments can run together, else `ExperimentRefused` naming one; "
+     "a Ray cluster that doesn't answer is a `ConnectionError`.")
     try:
         check_type(cfg, 'cfg', ExperimentConfig)
         check_type(engine, 'engine', EngineConfig)
@@ -104,6 +105,7 @@ def check_setup(cfg:ExperimentConfig, # the experiment
         device = check_graph(graph, cfg.device)
         engine.check_device(cfg.device)
     except (TypeError, ValueError) as e: raise ExperimentRefused(str(e)) from None
+    if engine.address: check_address(engine.address)  # a cluster that doesn't answer
     return device
 
 # %% ../nbs/12_runner.ipynb #788416d3

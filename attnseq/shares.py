@@ -51,6 +51,8 @@ def group_share(attn:torch.Tensor, # `[n, L, L]` or `[n, heads, L, L]` maps, row
     check_tensor(attn, 'attn', (n, L, L) if getattr(attn, 'ndim', 3) == 3 else (n, 'heads', L, L))
     check_tensor(group, 'group', (n, 4))
     num, den = _share_sums(attn, masks.to(attn.device), group.to(attn.device))
+    if not den:
+        raise ValueError("`masks` select no position inside a shape: there is no share to take")
     return num / den
 
 # %% ../nbs/07_shares.ipynb #215f0eaa

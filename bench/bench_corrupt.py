@@ -3,7 +3,8 @@
 One small folder (`attnseq --quick --epochs 1`, the CNN and the attention model, seeds 0 and 1) is
 trained once. Each case copies it and breaks one thing of the run attention-s0 (its weights swapped
 with another run's, truncated, NaN, deleted; its metrics edited, truncated, deleted) or of the folder
-(`config.json`, `results.json`), then runs, each in a process of its own:
+(`config.json`, `results.json`); two cases make attention-s0 a run of attnseq 0.0.1, which recorded no
+checksum of its weights (as the shipped `results/`), intact and with another seed's weights. Then it runs, each in a process of its own:
 
 - `attnseq` with the folder's arguments (it keeps the finished runs and rewrites results and figures),
 - `attnseq_verify --runs attention-s0`,
@@ -11,7 +12,8 @@ with another run's, truncated, NaN, deleted; its metrics edited, truncated, dele
 
 each on a copy of its own, and records the exit code, the last line on stderr, and, for `attnseq`
 exiting 0, whether the folder's test MSEs changed from the intact folder's. A case passes when nothing exits 0 with a changed
-number.
+number; every case but the intact old run and the deleted metrics should also make `attnseq_verify` and
+`length_study` refuse.
 
     python bench/bench_corrupt.py [--out bench/results/corrupt-cpu.json]
 """
@@ -66,6 +68,12 @@ CASES = {  # what breaks, as a function of the copied folder
     'metrics: test_mse missing': lambda f: edit_json(f/RUN/'metrics.json', test_mse=...),
     'metrics truncated': lambda f: (f/RUN/'metrics.json').write_text((f/RUN/'metrics.json').read_text()[:50]),
     'metrics deleted (the run retrains)': lambda f: (f/RUN/'metrics.json').unlink(),
+    'config.json: lr removed': lambda f: edit_json(f/'config.json', lr=...),
+    'config.json: epochs edited': lambda f: edit_json(f/'config.json', epochs=3),
+    'old run (no checksum), intact': lambda f: edit_json(f/RUN/'metrics.json', weights_sha256=...),
+    'old run (no checksum), weights of attention-s1': lambda f: (
+        edit_json(f/RUN/'metrics.json', weights_sha256=...),
+        shutil.copy(f/'runs'/'attention-s1'/'weights.pt', f/RUN/'weights.pt')),
     'config.json truncated': lambda f: (f/'config.json').write_text((f/'config.json').read_text()[:30]),
     'config.json deleted': lambda f: (f/'config.json').unlink(),
     'results.json deleted': lambda f: (f/'results.json').unlink(),
