@@ -270,14 +270,14 @@ def _as_line(x, name)->np.ndarray:
     return t.squeeze().numpy()
 
 # %% ../nbs/01_data.ipynb #0631b0a5
-def plot_pattern(inp, # one input sequence, [L] or [1, L]
-                 target=None, # its target, plotted if given
-                 preds=None, # a prediction, or a dict of label: prediction, plotted dashed
-                 ax=None, # matplotlib axes to draw on; a new figure if `None`
+def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
+                 target:Tensor|None=None, # its target, plotted if given
+                 preds:Tensor|dict|None=None, # a prediction or {label: prediction}, plotted dashed
+                 ax:plt.Axes|None=None, # matplotlib axes to draw on; a new figure if `None`
                  label:str='input', # legend label of `inp`
                  legend:bool=True, # show a legend
                  title:str|None=None, # axes title
-                ): # the axes drawn on
+                )->plt.Axes: # the axes drawn on
     "Plot a sequence of the toy task with its target and, optionally, predictions."
     if preds is not None and not isinstance(preds, dict): preds = {'prediction': preds}
     lines = ([('inp', label, inp, '-'), ('target', 'target', target, '-')]
@@ -356,7 +356,7 @@ class TensorDL(DataLoader):
                  bs:int=128, # batch size
                  shuffle:bool=False, # reshuffle every epoch
                  drop_last:bool=False, # drop the last incomplete batch
-                 device=None, # where the tensors live; `None`: fastai's `default_device()`
+                 device:str|torch.device|None=None, # where tensors live; None: `default_device()`
                  seed:int|None=None, # seed of the shuffling; `None`: drawn from Python's `random`
                  **kwargs):
         if not isinstance(dataset, TensorDataset):
@@ -405,7 +405,9 @@ class ToyDataLoaders(DataLoaders):
     "fastai `DataLoaders` of the toy task (train, valid, maybe test) and their `Normalization`."
     def __init__(self, *loaders, # `TensorDL`s: train, valid and optionally test
                  norm:Normalization=Normalization(), # statistics the tensors were normalized with
-                 path='.', device=None):
+                 path='.', # fastai's `path`: where a `Learner` saves by default
+                 device:str|torch.device|None=None, # move the loaders there; None: leave them
+                ):
         super().__init__(*loaders, path=path, device=device)
         self.norm = norm
 
@@ -436,7 +438,7 @@ def toy_dataloaders(train:ToySequences, # training samples, split into train and
                     bs:int=128, # batch size
                     norm:str='joint', # 'joint' (the post), 'input' (Fleuret) or 'none'
                     seed:int=0, # seeds the split and the shuffling
-                    device=None, # where batches live; `None`: fastai's `default_device()`
+                    device:str|torch.device|None=None, # batches' device; None: `default_device()`
                    )->ToyDataLoaders:
     "fastai `DataLoaders` of the toy task, built from tensors."
     for name, s in (('train', train), ('test', test)):

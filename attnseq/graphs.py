@@ -42,6 +42,7 @@ class CudaGraph:
 class EagerGraph:
     ("A stand-in for `CudaGraph` on any device: `replay` runs the step again and copies its "
      "outputs into the recorded ones.")
+    def __init__(self): pass  # no options, as `CudaGraph`: `capture` takes the step
     def capture(self, step): # a function of no arguments returning tensors
         self.step, self.outputs = step, step()
         return self.outputs

@@ -15,6 +15,7 @@ import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import default_device
 from fastcore.foundation import L
+from fastprogress.fastprogress import ProgressBar
 
 from .checks import check_device, check_flag, check_seed, check_type
 from .data import ToySequences, toy_dataloaders
@@ -110,8 +111,8 @@ def train_run(cfg:ExperimentConfig, # the experiment
               train:ToySequences, # the experiment's training samples
               test:ToySequences, # its test samples
               folder:Path, # where the run's files go
-              bar=None, # a fastprogress bar to advance each epoch
-              cbs=None, # extra fastai callbacks for the run's Learner
+              bar:ProgressBar|None=None, # a fastprogress bar to advance each epoch
+              cbs:Callback|list|None=None, # extra fastai callbacks for the run's Learner
               graph:bool=False, # replay each step from a CUDA graph (`GraphStep`; a GPU only)
              )->dict: # the run's metrics, as written to `metrics.json`
     "Train a model from one seed, score it on the test set, save its files (`metrics.json` last)."
@@ -133,8 +134,8 @@ def train_stacked(cfg:ExperimentConfig, # the experiment
                   train:ToySequences, # the experiment's training samples
                   test:ToySequences, # its test samples
                   out:Path, # the results folder: each run goes to `out/runs/<model>-s<seed>`
-                  bar=None, # a fastprogress bar to advance each epoch
-                  cbs=None, # extra fastai callbacks for the stacked Learner
+                  bar:ProgressBar|None=None, # a fastprogress bar to advance each epoch
+                  cbs:Callback|list|None=None, # extra fastai callbacks for the stacked Learner
                   graph:bool=False, # replay each step from a CUDA graph (`GraphStep`; a GPU only)
                  )->list[dict]: # each run's metrics, as written to its `metrics.json`
     "Train one model from several seeds at once, stacked, then evaluate and save each seed's run."
@@ -200,8 +201,8 @@ def train_job(cfg:ExperimentConfig, # the experiment
               train:ToySequences, # the experiment's training samples
               test:ToySequences, # its test samples
               out:Path, # the results folder: each run goes to `out/runs/<model>-s<seed>`
-              bar=None, # a fastprogress bar to advance each epoch
-              cbs=None, # extra fastai callbacks for the run's Learner
+              bar:ProgressBar|None=None, # a fastprogress bar to advance each epoch
+              cbs:Callback|list|None=None, # extra fastai callbacks for the run's Learner
               graph:bool=False, # replay each step from a CUDA graph (a GPU only)
              )->list[dict]: # its runs' metrics
     "Train one of the runner's jobs into the results folder `out`: its runs' metrics."

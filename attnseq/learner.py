@@ -9,6 +9,7 @@ __all__ = ['CUBLAS_DETERMINISTIC', 'NUMERICS_ENV', 'FastAdam', 'ToyLearner', 'to
 
 # %% ../nbs/03_learner.ipynb #358d27d0
 import contextlib, hashlib, json, os, time, warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,8 @@ class ToyLearner(Learner):
 def toy_learner(dls:ToyDataLoaders, # the task's data
                 model:str|nn.Module='attention', # a model, or a name for `get_model`
                 lr:float=1e-3, # the learning rate `fit` uses by default
-                cbs=None, # extra callbacks
-                opt_func=None, # None: `FastAdam`; fastai's `Adam` for the post's own code
+                cbs:Callback|list|None=None, # extra callbacks
+                opt_func:Callable|None=None, # None: `FastAdam`; the post used fastai's `Adam`
                 **model_options, # options for `get_model` when `model` is a name
                )->Learner:
     ("A fastai `Learner` (a `ToyLearner`) that trains `model` on `dls` as the post does: "
@@ -116,6 +117,7 @@ def toy_learner(dls:ToyDataLoaders, # the task's data
 class RawLosses(Callback):
     ("Record the loss of every training batch, unsmoothed: `losses`, a `[steps]` tensor, "
      "after the fit.")
+    def __init__(self): super().__init__()  # no options (`Callback`'s own lists every event)
     def before_fit(self): self._batches: list[Tensor] = []
     def after_batch(self):
         if self.training: self._batches.append(self.loss.detach())
@@ -142,7 +144,7 @@ def overfit_check(model:str|nn.Module, # a model, or a name for `get_model`
                   steps:int=5001, # optimizer steps, each on all `n` samples
                   lr:float=1e-3, # learning rate
                   goal:float=1e-3, # loss to get below
-                  device=None, # where to train; `None`: fastai's default
+                  device:str|torch.device|None=None, # where to train; `None`: fastai's default
                  )->OverfitResult:
     ("Train `model` on one batch `(x, y)` for `steps` steps and report whether the loss "
      "fell below `goal`.")
@@ -232,7 +234,7 @@ class Evaluation:
 
 # %% ../nbs/03_learner.ipynb #0ced40b7
 def evaluate(learn:Learner, # a trained learner
-             dl=None, # data to score; `None`: the test loader `learn.dls.test`
+             dl:DataLoader|None=None, # data to score; `None`: the test loader `learn.dls.test`
              norm:Normalization|None=None, # the data's statistics; `None`: `learn.dls.norm`
             )->Evaluation:
     "Score `learn` on `dl` with fastai's `get_preds`: MSE in normalized and original units."

@@ -135,6 +135,7 @@ class StackedMSE(nn.Module):
     ("Sum over the stacked models of each one's mean squared error; the last batch's "
      "per-model losses in `last`.")
     last = None
+    def __init__(self): super().__init__()  # no options (`nn.Module`'s own shows `*args`)
     @staticmethod
     def per_model(pred:Tensor, targ:Tensor)->Tensor:
         "`[S]`: each stacked model's mean squared error over its batch `[S, bs, ...]`."
@@ -195,7 +196,7 @@ def stacked_mean_loss(model:StackedModel, dl:StackedDL)->list:
 def stacked_learner(dls:list, # the `ToyDataLoaders` of each seed's run (same sizes)
                     models:list, # each seed's initial model
                     lr:float=1e-3, # the learning rate `fit` uses by default
-                    cbs=None, # extra callbacks
+                    cbs:Callback|list|None=None, # extra callbacks
                    )->Learner:
     ("A fastai `Learner` (a `ToyLearner`) that trains `models`, one per `dls`, stacked: "
      "each as its own run would, all in one step.")
