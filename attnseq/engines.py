@@ -71,7 +71,7 @@ def ray_job(cfg:ExperimentConfig, # the experiment
             job:Job, # what to train: one run, or seeds stacked
             train, test, # the experiment's samples (`make_data`)
             out:str, # the results folder, an absolute path every worker sees
-            cbs=None, # extra fastai callbacks
+            cbs:list|None=None, # extra fastai callbacks
             graph:bool=False, # replay steps from CUDA graphs
             threads:int=1, # torch's thread count for the job: the task's CPUs
             gpus:float|None=None, # the task's GPUs: 0, the job sees no GPU; None: the process's
@@ -95,7 +95,7 @@ def local_jobs(cfg:ExperimentConfig, # the experiment
                jobs:list[Job], # the runner's unfinished jobs
                train, test, # the experiment's samples
                runs:dict, # (model, seed): metrics; each run is added as it lands
-               cbs=None, # extra fastai callbacks for every run's Learner
+               cbs:list|None=None, # extra fastai callbacks for every run's Learner
                graph:bool=False, # replay steps from CUDA graphs
               )->dict: # the jobs that failed, with their causes
     "Train the runner's `jobs` one after the other in this process; print each run as it lands."
@@ -198,7 +198,7 @@ def ray_jobs(cfg:ExperimentConfig, # the experiment
              train, test, # the experiment's samples
              runs:dict, # (model, seed): metrics; each run is added as it lands
              engine:EngineConfig, # the Ray cluster and each task's resources
-             cbs=None, # extra fastai callbacks for every run (sent to the tasks)
+             cbs:list|None=None, # extra fastai callbacks for every run (sent to the tasks)
              graph:bool=False, # replay steps from CUDA graphs
             )->dict: # the jobs that failed, with their causes
     "Train the runner's `jobs` as Ray tasks with declared resources; print each run as it lands."
@@ -244,7 +244,7 @@ def run_jobs(cfg:ExperimentConfig, # the experiment
              train, test, # the experiment's samples
              runs:dict, # (model, seed): metrics; each run is added as it lands
              engine:EngineConfig, # where the jobs train
-             cbs=None, # extra fastai callbacks for every run's Learner
+             cbs:list|None=None, # extra fastai callbacks for every run's Learner
              graph:bool=False, # replay steps from CUDA graphs
             )->dict: # the jobs that failed, with their causes
     "Train `jobs` with the engine that `engine` names: `local_jobs` or `ray_jobs`."

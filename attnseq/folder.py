@@ -75,12 +75,12 @@ class ExperimentConfig:
     task: str = 'unordered'         # 'unordered' (by kind, as in the post) or 'ordered' (by half)
     models: tuple = POST_MODELS     # `get_model` names, variants too: a run per model and seed
     seeds: tuple = (0,)             # each seeds a run's initial weights, split and shuffling
-    epochs: int = 50
+    epochs: int = 50                # passes over the training samples
     lr: float = 1e-3                # flat learning rate
     bs: int = 128                   # batch size
     n_train: int = 25000            # training samples; `valid_pct` of them validate
     n_test: int = 1000              # test samples, drawn after the training samples
-    valid_pct: float = 0.2
+    valid_pct: float = 0.2          # share of the training samples held out to validate
     data_seed: int = 42             # seed of the data: 42 gives the post's tensors
     norm: str = 'joint'             # 'joint' (the post), 'input' (Fleuret) or 'none'
     device: str|None = None         # 'cpu', 'cuda', ...; None: fastai's default (a GPU if any)

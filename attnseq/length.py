@@ -126,7 +126,7 @@ def _write_length(df:pd.DataFrame, out:Path, settings:dict):
 def length_study(folders:dict, # task: its results folder
                  lengths=LENGTHS, # sequence lengths to score at
                  n:int=500, # test samples per length
-                 seeds=None, # the seeds to score; None: every finished run's
+                 seeds:list|None=None, # the seeds to score; None: every finished run's
                  out:str|Path|None=None, # a folder to write `length.csv` and `length.json` to
                 )->pd.DataFrame: # a row per (task, model, seed, length)
     "Score each folder's finished runs, untrained, at each of `lengths`; `why` one can't be read."

@@ -43,6 +43,7 @@ def check_input(x:torch.Tensor,        # the batch a model receives
 # %% ../nbs/02_models.ipynb #b9d54f1b
 class ToyModel(nn.Sequential):
     "An `nn.Sequential` that checks its input is `[bs, 1, L]` before running its layers."
+    def __init__(self, *layers:nn.Module): super().__init__(*layers)  # the layers, in order
     def forward(self, x:torch.Tensor, # input sequences, `[bs, 1, L]`
                )->torch.Tensor:       # the last layer's output
         "Check the input's shape and dtype, then run the layers in order."
@@ -290,7 +291,7 @@ class BiLSTM(nn.Module):
 # %% ../nbs/02_models.ipynb #eff71d50
 def binary_encoding(seq_len:int,               # the sequence length L
                     n_bits:int|None=None,      # bits per position; None: Fleuret's ceil(log2 L)
-                    device=None,               # device of the result
+                    device:str|torch.device|None=None, # device of the result
                     dtype:torch.dtype=torch.float32, # dtype of the result
                    )->torch.Tensor:            # `[n_bits, L]`: row b holds bit b of each position
     ("Fleuret's positional encoding: the binary digits of each position, "
@@ -317,7 +318,7 @@ def sinusoidal_encoding(seq_len:int,           # the sequence length L
                         n_channels:int=8,      # channels: a sine and a cosine per period, so even
                         min_period:float=4.,   # the shortest period, in positions
                         max_period:float=256., # the longest period, in positions
-                        device=None,           # device of the result
+                        device:str|torch.device|None=None, # device of the result
                         dtype:torch.dtype=torch.float32, # dtype of the result
                        )->torch.Tensor:        # `[n_channels, L]`: sines, then cosines
     ("Sines and cosines of the position at `n_channels/2` periods spaced geometrically "
@@ -335,8 +336,9 @@ def sinusoidal_encoding(seq_len:int,           # the sequence length L
 class PositionalEncoding(nn.Module):
     "Base layer: append `n_channels` position channels, `[bs, c, L] -> [bs, c + n_channels, L]`."
     n_channels:int = 0
+    def __init__(self): super().__init__()  # no options (`nn.Module`'s own shows `*args`)
     def encoding(self, seq_len:int, # the sequence length L
-                 device=None,       # device of the result
+                 device:str|torch.device|None=None, # device of the result
                  dtype:torch.dtype=torch.float32, # dtype of the result
                 )->torch.Tensor:    # `[n_channels, L]`
         "The encoding of positions `0..L-1`."
@@ -360,7 +362,7 @@ class BinaryEncoding(PositionalEncoding):
         self.n_channels = check_int(n_bits, 'n_bits', min=1)
 
     def encoding(self, seq_len:int, # the sequence length L
-                 device=None,           # device of the result
+                 device:str|torch.device|None=None, # device of the result
                  dtype:torch.dtype=torch.float32, # dtype of the result
                 )->torch.Tensor:        # `[n_bits, L]`
         "The bits of positions `0..L-1`; refuses L > 2**n_bits."
@@ -387,7 +389,7 @@ class SinusoidalEncoding(PositionalEncoding):
         self.n_channels, self.min_period, self.max_period = n_channels, min_period, max_period
 
     def encoding(self, seq_len:int, # the sequence length L
-                 device=None,           # device of the result
+                 device:str|torch.device|None=None, # device of the result
                  dtype:torch.dtype=torch.float32, # dtype of the result
                 )->torch.Tensor:        # `[n_channels, L]`
         "Sines and cosines of positions `0..L-1`."

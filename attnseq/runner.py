@@ -112,7 +112,7 @@ def check_setup(cfg:ExperimentConfig, # the experiment
 def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
                    out:str|Path='runs/post-unordered', # results folder; rerunning resumes it
                    figures:bool=True, # write the figures
-                   cbs=None, # extra fastai callbacks for every run's Learner
+                   cbs:list|None=None, # extra fastai callbacks for every run's Learner
                    stack:bool|None=None, # train the seeds of a model together; None: on a GPU
                    graph:bool=False, # replay each step from a CUDA graph (`GraphStep`; a GPU only)
                    engine:EngineConfig|None=None, # where jobs train, `attnseq.engines`; None: here
