@@ -2,11 +2,13 @@
 
 Three steps:
 1. nbdev's own processing (`proc_nbs`) writes `_proc/`: hidden and export cells removed, `show_doc`
-   cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto.
+   cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto. The build stops if
+   this starts Ray (nbdev runs every cell that imports something), or if a notebook is in no group of SIDEBAR.
 2. `_proc/`'s Quarto-only markup is turned into plain notebooks Sphinx reads: the title cell becomes a
    heading, `#|` directives become cell tags, `show_doc` output becomes markdown cells (so the API
    sections are real page sections; their signatures plain code, their names escaped), links to the
-   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN).
+   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN),
+   a reference page names its module under its title, inline code naming a notebook (`22_results`) links to its page.
 3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
    saved outputs; no notebook is executed again.
 Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
@@ -145,6 +147,8 @@ def embedded_chart(html:str)->dict:
     major = re.search(r'/v(\d+)', spec.get('$schema', '/v5'))[1]
     return {f'application/vnd.vegalite.v{major}+json': spec}
 
+LONG_CELL = 40  # characters from which a table cell is prose
+
 def dataframe_html(html)->str:
     "A pandas table as the site's markdown tables read: no second header row for the index's name (it goes in the corner), no NaN cells, no inline style."
     html = ''.join(html) if isinstance(html, list) else html
@@ -156,7 +160,9 @@ def dataframe_html(html)->str:
             rows = [re.sub(r'<th[^>]*>\s*</th>', f'<th>{cells[1][0]}</th>', rows[0], count=1)]  # the index's name, in the corner
         return '<thead>' + ''.join(rows) + '</thead>'
     html = re.sub(r'<thead>(.*?)</thead>', head, html, count=1, flags=re.S)
-    return re.sub(r'<td>\s*(NaN|nan|None|<NA>)\s*</td>', '<td></td>', html)
+    html = re.sub(r'<td>\s*(NaN|nan|None|<NA>)\s*</td>', '<td></td>', html)
+    # a cell of prose (a reason, a path) wraps in a column of its own width, not one word wide: see docs/_static/site.css
+    return re.sub(r'<td>([^<]{%d,})</td>' % LONG_CELL, r'<td><div class="long-text">\1</div></td>', html)
 
 def clean_output(out):
     "Keep what renders offline: charts become SVG, HTML that loads scripts (a chart's CDN loader) goes."
@@ -245,7 +251,7 @@ def build(nbs:Path=None, out:Path=None, quiet:bool=True, sidebar=SIDEBAR)->dict:
     finally:
         if ray_env is None: os.environ.pop('RAY_TMPDIR')
         else: os.environ['RAY_TMPDIR'] = ray_env
-        sessions = sorted(p.name for p in ray_tmp.glob('**/session_*'))
+        sessions = sorted(p.name for p in ray_tmp.glob('**/session_*') if p.name != 'session_latest')
         shutil.rmtree(ray_tmp, ignore_errors=True)
     if sessions:
         sys.exit(f"Building the docs started Ray ({', '.join(sessions)}): nbdev runs every cell that imports something, "

@@ -7,10 +7,15 @@ method, a doc link inside its signature, a `__main__.` type). It is served on 12
 started here. Each page must render its title, an API section for each name its module exports, every
 figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `__main__.`, `**repr**`),
 API headings that match their signatures, unique ids, something under every h2/h3 heading and no
-console error; searches must find their pages without errors; the attention explorer must draw its
+console error; its module named under its title (a reference page), every notebook its text names (`22_results`) a
+link, no chart or figure shown as its Python object (`alt.Chart(...)`), no `NoneType` or fastai callback event in a
+signature, no figure shrunk past legibility (but those in FIGURES_PENDING, listed), and at 1280 and 800 px no
+sideways scrolling: every table and figure within the column. Every page has its own title; the sidebar holds the
+groups of build.py's SIDEBAR in order, and a notebook in none of them stops the build. Searches must find their pages without errors; the attention explorer must draw its
 first map within 3 s, another map when its widgets change, say when a choice has no run, and show in
 its page's iframe; and no request may go to any host but 127.0.0.1 (Chromium is also told to resolve no other host, so nothing leaves the machine even on failure).
-Ends with `N passed, N failed`; exits non-zero on any failure.
+`--site DIR` tests a site built before (`_docs`, or a copy with a defect put in) instead of building one: the
+build's own checks and the extra page's are skipped. Ends with `N passed, N failed`; exits non-zero on any failure.
 """
 import argparse, base64, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
