@@ -2,11 +2,13 @@
 
 Three steps:
 1. nbdev's own processing (`proc_nbs`) writes `_proc/`: hidden and export cells removed, `show_doc`
-   cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto.
+   cells run and rendered, doc links added. This is what `nbdev_docs` hands to Quarto. The build stops if
+   this starts Ray (nbdev runs every cell that imports something), or if a notebook is in no group of SIDEBAR.
 2. `_proc/`'s Quarto-only markup is turned into plain notebooks Sphinx reads: the title cell becomes a
    heading, `#|` directives become cell tags, `show_doc` output becomes markdown cells (so the API
    sections are real page sections; their signatures plain code, their names escaped), links to the
-   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN).
+   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN),
+   a reference page names its module under its title, inline code naming a notebook (`22_results`) links to its page.
 3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
    saved outputs; no notebook is executed again.
 Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
@@ -19,6 +21,7 @@ import nbformat
 from docutils.nodes import make_id
 from nbdev.config import get_config
 from nbdev.doclinks import nbglob
+from nbdev.frontmatter import _nbpath2html
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = Path(__file__).resolve().parent
@@ -28,12 +31,39 @@ def notebooks(nbs:Path)->list:
     return sorted(nbglob(nbs, func=Path), key=lambda p: str(p.relative_to(nbs)))
 
 TASKS = ('unordered', 'ordered')  # the study's results folders, `results/<task>`
-STORY_FROM = 20  # notebooks numbered from 20 on tell the study; those below are the library's reference pages
 
-def is_story(path:Path)->bool:
-    "A story page (`20_exploring_attention.ipynb`), not a reference page (`06_folder.ipynb`) or one without a number."
-    num = path.name.split('_')[0]
-    return num.isdigit() and int(num) >= STORY_FROM
+# The sidebar: its groups, in order, and the notebooks (their names without `.ipynb`) of each, in order.
+# Every published notebook but `index` (the home page) must be in one group: the build stops on one that isn't,
+# so a new page can't go missing from the sidebar. A name with no notebook is skipped.
+SIDEBAR = (
+    ('The study', ('20_exploring_attention', '21_positional_encoding', '22_results', '23_length_generalization',
+                   '24_attention_explorer')),
+    ('Using attnseq', ('31_running', '01_data', '02_models', '03_learner', '12_runner', '13_cli', '15_study', '10_engines')),
+    ('Analysis', ('06_folder', '07_shares', '08_report', '11_explorer', '14_verify', '16_length')),
+    ('Internals', ('30_development', '00_checks', '00a_files', '09_jobs', '04_stacked', '05_graphs')),
+)
+
+def sidebar_groups(nbs:Path, names:list, sidebar=SIDEBAR)->list:
+    "`sidebar`'s groups as [(caption, [notebook name, ...])], only the notebooks in `names`; stops the build on one in no group."
+    placed = {n for _, group in sidebar for n in group}
+    if lost := sorted(n for n in names if n != 'index' and n not in placed):
+        sys.exit(f"{', '.join(f'{nbs}/{n}.ipynb' for n in lost)}: in no group of the sidebar. Add "
+                 f"{'it' if len(lost) == 1 else 'each'} to SIDEBAR in docs/build.py, or the page would be missing from the site's navigation.")
+    return [(caption, [n for n in group if n in names]) for caption, group in sidebar if any(n in names for n in group)]
+
+def page_name(rel:Path, fm:dict|None=None)->Path:
+    "The page of notebook `rel` (relative to nbs/), without `.html`: nbdev's name (`00_data.ipynb` -> `data`), so doc links resolve."
+    page = Path((fm or {}).get('output-file') or _nbpath2html(rel).name).with_suffix('')
+    return rel.parent/page if page.parent == Path('.') else page
+
+def site_pages(nbs:Path, out:Path)->dict:
+    "{notebook: its page in the site folder `out`}, as `build` writes them."
+    return {p: out/page_name(p.relative_to(nbs)).with_suffix('.html') for p in notebooks(nbs)}
+
+def default_exp(path:Path)->str|None:
+    "The module a notebook exports to (its `#| default_exp`), or None."
+    for c in nbformat.read(path, as_version=4).cells:
+        if c.cell_type == 'code' and (m := re.match(r'#\|\s*default_exp\s+(\S+)', c.source)): return m[1]
 
 def frontmatter(cell)->dict:
     "The YAML of nbdev's title cell (`---\\ntitle: ...\\n---`)."
@@ -102,6 +132,23 @@ def chart_svg(data:dict):
             return vlc.vegalite_to_svg(spec, vl_version='.'.join(map(str, version)))
         if re.fullmatch(r'application/vnd\.vega\.v\d+\+json', mime): return vlc.vega_to_svg(spec)
 
+def embedded_chart(html:str)->dict:
+    "The chart in altair's HTML output (the spec its `vegaEmbed` script draws from a CDN) as a chart mime bundle; {} if none."
+    import json
+    if 'vegaEmbed' not in html: return {}
+    # altair's templates: `(function(spec, embedOpt){...})({spec}, {embedOpt});` or `var spec = {spec};`
+    m = re.search(r'\}\)\(\s*(?=\{)|\bvar\s+spec\s*=\s*(?=\{)', html)
+    if not m: return {}
+    dec = json.JSONDecoder()
+    spec, end = dec.raw_decode(html, m.end())
+    opt = re.match(r'\s*,\s*(\{[^{}]*\})', html[end:]) or re.search(r'\bvar\s+embedOpt\s*=\s*(\{[^{}]*\})', html)
+    mode = json.loads(opt[1]).get('mode', 'vega-lite') if opt else 'vega-lite'
+    if mode == 'vega': return {'application/vnd.vega.v5+json': spec}
+    major = re.search(r'/v(\d+)', spec.get('$schema', '/v5'))[1]
+    return {f'application/vnd.vegalite.v{major}+json': spec}
+
+LONG_CELL = 40  # characters from which a table cell is prose
+
 def dataframe_html(html)->str:
     "A pandas table as the site's markdown tables read: no second header row for the index's name (it goes in the corner), no NaN cells, no inline style."
     html = ''.join(html) if isinstance(html, list) else html
@@ -113,32 +160,57 @@ def dataframe_html(html)->str:
             rows = [re.sub(r'<th[^>]*>\s*</th>', f'<th>{cells[1][0]}</th>', rows[0], count=1)]  # the index's name, in the corner
         return '<thead>' + ''.join(rows) + '</thead>'
     html = re.sub(r'<thead>(.*?)</thead>', head, html, count=1, flags=re.S)
-    return re.sub(r'<td>\s*(NaN|nan|None|<NA>)\s*</td>', '<td></td>', html)
+    html = re.sub(r'<td>\s*(NaN|nan|None|<NA>)\s*</td>', '<td></td>', html)
+    # a cell of prose (a reason, a path) wraps in a column of its own width, not one word wide: see docs/_static/site.css
+    return re.sub(r'<td>([^<]{%d,})</td>' % LONG_CELL, r'<td><div class="long-text">\1</div></td>', html)
 
 def clean_output(out):
     "Keep what renders offline: charts become SVG, HTML that loads scripts (a chart's CDN loader) goes."
     if 'data' not in out: return out
     data = dict(out.data)
-    if (svg := chart_svg(data)) is not None: data = {'image/svg+xml': svg}
+    # a chart saved as HTML only (altair's html renderer): its spec sits in the script that would load vega from a CDN
+    html = data.get('text/html', '')
+    html = ''.join(html) if isinstance(html, list) else html
+    if (svg := chart_svg(data)) is None and (chart := embedded_chart(html)): svg = chart_svg(chart)
+    if svg is not None: data = {'image/svg+xml': svg}
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
     if '<script' in data.get('text/html', ''): data.pop('text/html')
     if 'class="dataframe"' in data.get('text/html', ''): data['text/html'] = dataframe_html(data['text/html'])
     out.data = data
     return out if data else None
 
-def convert(nb, title_fallback:str, site_url:str):
+# a notebook named in inline code: `22_results`, `22_results.ipynb`, `nbs/22_results.ipynb` (not a link's text)
+NB_NAME = re.compile(r'(?<![\[\w`])`(?:nbs/)?(\w+?)(?:\.ipynb)?`(?![\]`])')
+
+def notebook_links(md:str, links:dict)->str:
+    "Inline code naming a notebook of the site as a link to its page, its title as the link's title; code blocks stay as they are."
+    import html
+    def link(m):
+        if m[1] not in links or m[1] == 'index' and '.ipynb' not in m[0]: return m[0]  # `index` alone: a pandas index, say
+        href, title = links[m[1]]
+        return f'<a class="notebook" href="{href}" title="{html.escape(title)}"><code>{html.escape(m[0][1:-1])}</code></a>'
+    parts = re.split(r'(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$)', md, flags=re.M | re.S)  # fenced blocks: odd parts
+    return ''.join(p if i % 2 else NB_NAME.sub(link, p) for i, p in enumerate(parts))
+
+def module_md(module:str, lib:str)->str:
+    "The line under a reference page's title naming the module its notebook writes."
+    return (f"```{{rst-class}} module\n```\n\nModule: `{lib}.{module}` "
+            f"(written from this notebook by `nbdev_export`)")
+
+def convert(nb, title_fallback:str, site_url:str, module:str|None=None, links:dict|None=None, lib:str='attnseq'):
     "A `_proc/` notebook (Quarto's input) turned into one myst-nb renders the same way."
-    cells = []
+    cells, links = [], links or {}
     for cell in nb.cells:
         if cell.cell_type == 'raw' and cell.source.lstrip().startswith('---'):
             fm = frontmatter(cell)  # title cell: `# Title` and the summary, as Quarto shows them
             md = f"# {fm.get('title', title_fallback)}"
             if fm.get('description'): md += f"\n\n```{{rst-class}} description\n```\n\n{fm['description']}"
+            if module: md += '\n\n' + module_md(module, lib)
             cells.append(nbformat.v4.new_markdown_cell(md))
             continue
         if cell.cell_type == 'markdown':
             if cell.source.strip().startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): continue
-            cell.source = local_links(cell.source, site_url)
+            cell.source = notebook_links(local_links(cell.source, site_url), links)
             cells.append(cell)
             continue
         if cell.cell_type != 'code': continue
@@ -146,7 +218,7 @@ def convert(nb, title_fallback:str, site_url:str):
         if opts.get('output') == 'asis':  # show_doc: its markdown output becomes part of the page
             for out in cell.get('outputs', []):
                 if md := out.get('data', {}).get('text/markdown'):
-                    cells.append(nbformat.v4.new_markdown_cell(show_doc_md(md, site_url)))
+                    cells.append(nbformat.v4.new_markdown_cell(notebook_links(show_doc_md(md, site_url), links)))
             continue
         tags = set(cell.metadata.get('tags', []))
         if opts.get('echo') == 'false': tags.add('remove-input')
@@ -154,41 +226,63 @@ def convert(nb, title_fallback:str, site_url:str):
         if opts.get('include') == 'false': continue
         cell.metadata = {'tags': sorted(tags)} if tags else {}
         cell.outputs = [o for o in map(clean_output, cell.get('outputs', [])) if o is not None]
+        for o in cell.outputs:  # prose a cell computes (`Markdown(f"...")`) links to the notebooks it names as well
+            if isinstance(md := o.get('data', {}).get('text/markdown'), str): o.data['text/markdown'] = notebook_links(md, links)
         if cell.source.strip() or cell.outputs: cells.append(cell)
     nb.cells = cells
     return nb
 
-def build(nbs:Path=None, out:Path=None, quiet:bool=True)->dict:
+def build(nbs:Path=None, out:Path=None, quiet:bool=True, sidebar=SIDEBAR)->dict:
     "Process the notebooks in `nbs` with nbdev, render them with Sphinx into `out`: {notebook: its page}."
     nbs, out = [Path(p).resolve() if p else None for p in (nbs, out)]
     os.chdir(ROOT)  # nbdev reads settings.ini from the working directory
     cfg = get_config()
     nbs, out = nbs or cfg.nbs_path, out or cfg.doc_path
+    groups = sidebar_groups(nbs, [str(p.relative_to(nbs).with_suffix('')) for p in notebooks(nbs)], sidebar)  # before the slow part
     from nbdev.serve import proc_nbs
+    # nbdev runs every cell that imports something: none may start Ray. Ray keeps its sessions under RAY_TMPDIR,
+    # here a folder of the build's own (the processing runs in child processes, which inherit it), empty unless one started.
+    ray_tmp, ray_env = Path(tempfile.mkdtemp(prefix='docs-ray-')), os.environ.get('RAY_TMPDIR')
+    os.environ['RAY_TMPDIR'] = str(ray_tmp)
     try: proc = proc_nbs(str(nbs), n_workers=2)  # cached: only notebooks changed since the last build run again
     except Exception as e:  # nbdev_docs stops here too
         sys.exit(f"nbdev's processing failed. {e}\nnbdev runs each cell that imports something, with the exported "
                  "and show_doc cells, to render the docs: keep imports in cells of their own.")
+    finally:
+        if ray_env is None: os.environ.pop('RAY_TMPDIR')
+        else: os.environ['RAY_TMPDIR'] = ray_env
+        sessions = sorted(p.name for p in ray_tmp.glob('**/session_*') if p.name != 'session_latest')
+        shutil.rmtree(ray_tmp, ignore_errors=True)
+    if sessions:
+        sys.exit(f"Building the docs started Ray ({', '.join(sessions)}): nbdev runs every cell that imports something, "
+                 "with the exported and show_doc cells, so a cell that starts Ray must not import anything (`import ray` "
+                 "in a cell of its own, `ray.init(...)` in another).")
     site_url = cfg.doc_host + cfg.doc_baseurl
     with tempfile.TemporaryDirectory() as tmp:
-        src, pages = Path(tmp)/'src', {}
+        src, pages, procd = Path(tmp)/'src', {}, {}
         src.mkdir()
         for path in notebooks(nbs):
             rel = path.relative_to(nbs)
             nb = nbformat.read(proc/rel, as_version=4)
             fm = next((frontmatter(c) for c in nb.cells if c.cell_type == 'raw'), {})
-            # the page keeps nbdev's name (`00_data.ipynb` -> `data.html`), so doc links resolve
-            page = Path(fm.get('output-file', rel.with_suffix('.html'))).with_suffix('')
-            page = rel.parent/page if page.parent == Path('.') else page
-            nbformat.write(convert(nb, path.stem, site_url), src/page.with_suffix('.ipynb'))
-            pages[path] = out/page.with_suffix('.html')
+            procd[path], pages[path] = (nb, fm), out/page_name(rel, fm).with_suffix('.html')
+        # inline code naming a notebook (`22_results`) links to its page: {name: (href, title)}, hrefs from the site's root
+        titles = {p.relative_to(nbs).with_suffix('').as_posix(): (pages[p].relative_to(out).as_posix(), fm.get('title', p.stem))
+                  for p, (_, fm) in procd.items()}
+        for path, (nb, fm) in procd.items():
+            page = pages[path].relative_to(out).with_suffix('')
+            up = '../' * (len(page.parts) - 1)
+            links = {n: (up + href, t) for n, (href, t) in titles.items()}
+            links.update({Path(n).name: v for n, v in links.items()})  # `22_results` for a notebook in a subfolder too
+            nbformat.write(convert(nb, path.stem, site_url, default_exp(path), links, cfg.lib_name), src/page.with_suffix('.ipynb'))
         if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', src/'images')  # figures the pages' markdown links to
         home = src/'index.ipynb'
         if not home.exists(): sys.exit(f'{nbs} has no index.ipynb for the home page')
-        nb = nbformat.read(home, as_version=4)  # every page in the sidebar, in the notebooks' order: the study's pages, then the reference
-        for caption, group in (('The study', True), ('Reference', False)):
-            names = [str(p.relative_to(out).with_suffix('')) for nb_path, p in pages.items() if p.stem != 'index' and is_story(nb_path) == group]
-            if names: nb.cells.append(nbformat.v4.new_markdown_cell(f'```{{toctree}}\n:hidden:\n:caption: {caption}\n\n' + '\n'.join(names) + '\n```'))
+        nb = nbformat.read(home, as_version=4)  # the sidebar: SIDEBAR's groups, each page in its group's order
+        by_name = {p.relative_to(nbs).with_suffix('').as_posix(): p for p in pages}
+        for caption, names in groups:
+            docs = [pages[by_name[n]].relative_to(out).with_suffix('').as_posix() for n in names]
+            nb.cells.append(nbformat.v4.new_markdown_cell(f'```{{toctree}}\n:hidden:\n:caption: {caption}\n\n' + '\n'.join(docs) + '\n```'))
         nbformat.write(nb, home)
         from sphinx.cmd.build import build_main
         # built in `tmp`, then moved: myst-nb writes its image files beside the output folder

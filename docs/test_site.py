@@ -7,10 +7,15 @@ method, a doc link inside its signature, a `__main__.` type). It is served on 12
 started here. Each page must render its title, an API section for each name its module exports, every
 figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `__main__.`, `**repr**`),
 API headings that match their signatures, unique ids, something under every h2/h3 heading and no
-console error; searches must find their pages without errors; the attention explorer must draw its
+console error; its module named under its title (a reference page), every notebook its text names (`22_results`) a
+link, no chart or figure shown as its Python object (`alt.Chart(...)`), no `NoneType` or fastai callback event in a
+signature, no figure shrunk past legibility (but those in FIGURES_PENDING, listed), and at 1280 and 800 px no
+sideways scrolling: every table and figure within the column. Every page has its own title; the sidebar holds the
+groups of build.py's SIDEBAR in order, and a notebook in none of them stops the build. Searches must find their pages without errors; the attention explorer must draw its
 first map within 3 s, another map when its widgets change, say when a choice has no run, and show in
 its page's iframe; and no request may go to any host but 127.0.0.1 (Chromium is also told to resolve no other host, so nothing leaves the machine even on failure).
-Ends with `N passed, N failed`; exits non-zero on any failure.
+`--site DIR` tests a site built before (`_docs`, or a copy with a defect put in) instead of building one: the
+build's own checks and the extra page's are skipped. Ends with `N passed, N failed`; exits non-zero on any failure.
 """
 import argparse, base64, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
@@ -20,10 +25,11 @@ from urllib.request import urlopen
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import ROOT, build
+from build import ROOT, SIDEBAR, build, sidebar_groups, site_pages
 
 CHROMIUM, CHROMEDRIVER = '/usr/bin/chromium', '/usr/bin/chromedriver'
 CHECK_NB = 'zz_site_check.ipynb'  # sorts last, and its name has no `_`, so nbdev publishes it
+CHECK_SIDEBAR = SIDEBAR + (('Site check', (CHECK_NB.removesuffix('.ipynb'),)),)  # the sidebar of the test's build
 
 def check_notebook()->nbformat.NotebookNode:
     "A page with a saved matplotlib PNG and an altair chart, as Jupyter saves them."
@@ -34,6 +40,9 @@ def check_notebook()->nbformat.NotebookNode:
     png = nbformat.v4.new_output('display_data', {'image/png': base64.b64encode(buf.getvalue()).decode(), 'text/plain': '<Figure>'})
     chart = alt.Chart(alt.Data(values=[{'x': i, 'y': i*i} for i in range(5)])).mark_line().encode(x='x:Q', y='y:Q')
     major = alt.SCHEMA_VERSION.split('.')[0]  # 'v6': altair 6 saves application/vnd.vegalite.v6+json
+    # the same chart as altair's html renderer saves it: HTML only, the spec inside a script that loads vega from a CDN
+    with alt.renderers.enable('html'): html_only = chart._repr_mimebundle_()
+    html_only = {'text/html': html_only['text/html'], 'text/plain': 'alt.Chart(...)'}
     bundle = {f'application/vnd.vegalite.{major}+json': chart.to_dict(), 'text/plain': 'alt.Chart(...)',
               # a CDN loader, as altair's HTML renderer saves one: the build must drop it
               'text/html': '<div id="vis"></div><script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'}
@@ -50,21 +59,25 @@ def check_notebook()->nbformat.NotebookNode:
     cells = [nbformat.v4.new_markdown_cell('# Site check\n\n> A figure and a chart, as saved outputs'),
              nbformat.v4.new_code_cell('plt.plot(...)', outputs=[png]),
              nbformat.v4.new_code_cell('chart', outputs=[nbformat.v4.new_output('execute_result', bundle, execution_count=1)]),
+             nbformat.v4.new_markdown_cell('The chart again, as the html renderer saves it (`22_results` has more):'),
+             nbformat.v4.new_code_cell('chart', outputs=[nbformat.v4.new_output('execute_result', html_only, execution_count=2)]),
              *showdoc]
     return nbformat.v4.new_notebook(cells=cells, metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}})
 
 def expected(nb_path:Path)->dict:
     "What a notebook's page must show: its exported functions' and classes' API sections, its saved figures."
-    nb, names = nbformat.read(nb_path, as_version=4), []
+    nb, names, module = nbformat.read(nb_path, as_version=4), [], None
     for c in nb.cells:
         if c.cell_type == 'code' and c.source.startswith('#| default_exp'):
-            mod = importlib.import_module(f'attnseq.{c.source.split()[2]}')
+            module = f'attnseq.{c.source.split()[2]}'
+            mod = importlib.import_module(module)
             # nbdev documents each exported function and class (constants get no `show_doc`)
             names = [n for n in getattr(mod, '__all__', [])
                      if inspect.isfunction(getattr(mod, n)) or inspect.isclass(getattr(mod, n))]
-    figs = sum(any(k.startswith(('image/', 'application/vnd.vega')) for k in o.get('data', {}))
+    # a figure or chart; an altair chart saved as HTML only has `vegaEmbed` in its script
+    figs = sum(any(k.startswith(('image/', 'application/vnd.vega')) for k in o.get('data', {})) or 'vegaEmbed' in str(o.get('data', {}).get('text/html', ''))
                for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', []))
-    return {'names': names, 'figures': figs}
+    return {'names': names, 'figures': figs, 'module': module}
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
@@ -120,6 +133,12 @@ return {title: art.querySelector('h1')?.textContent ?? '',
         images: imgs.length, broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
         srcs: imgs.map(i => i.src),
         text: art.innerText,
+        module_line: art.querySelector('p.module')?.innerText ?? '',
+        // inline code outside links and code blocks (a notebook's name there should be a link)
+        inline_code: [...art.querySelectorAll('code')].filter(c => !c.closest('a, pre')).map(c => c.textContent.trim()),
+        output_text: [...art.querySelectorAll('.cell_output')].map(e => e.innerText).join('\\n'),
+        // each picture: its file's width, and the width it is shown at
+        figures: imgs.map(i => [i.src, i.naturalWidth, i.getBoundingClientRect().width]),
         // show_doc entries: the heading of the signature's section, and the signature
         signatures: [...art.querySelectorAll('.signature')].map(s => [headingText(s.closest('section')?.querySelector('h1, h2, h3, h4, h5, h6') ?? s), s.innerText]),
         styled_headings: [...art.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => h.querySelector('strong, em')).map(h => h.innerHTML),
@@ -139,6 +158,33 @@ MARKUP = [('an HTML link', re.compile(r'<a\s+href|&lt;a\s+href', re.I)), ('`__ma
 BOLD = re.compile(r'\*\*\w+\*\*')  # markdown's bold left as text, in a heading or a signature
 SEARCHES = {'generate_sequences': 'data.html', 'LSTM': 'models.html', 'attention': 'models.html',
             'run_experiment': 'runner.html', 'Widget': CHECK_NB.replace('.ipynb', '.html')}
+
+# a Python object's text where its picture should be: altair's `alt.Chart(...)`, matplotlib's `<Figure size 700x300 ...>`
+OBJECT_TEXT = re.compile(r'\balt\.\w*Chart\(|<Figure size|<matplotlib\.|<Axes\b')
+# fastai's callback events: the names a `Callback`'s methods have, never parameters of a signature a reader calls
+EVENTS = re.compile(r'[(,]\s*((?:before|after)_(?:create|fit|epoch|train|batch|pred|loss|backward|step|validate|cancel_\w+))\b')
+LEGIBLE = 1.6  # a figure's file may be this many times wider than it is shown: more, and its text shrinks below ~60%
+# figures whose text shrinks too much at 1280 px, waiting for a redraw: `page img N` (N: the page's N-th image, from 0).
+# Skipped but listed by the legibility check; a figure redrawn to fit leaves this list.
+FIGURES_PENDING = ('report.html img 0', 'report.html img 1', 'exploring_attention.html img 1', 'exploring_attention.html img 2',
+                   'positional_encoding.html img 1', 'positional_encoding.html img 2',
+                   'length_generalization.html img 0', 'length_generalization.html img 1')
+WIDTHS = (1280, 800)  # window widths at which no page may scroll sideways
+LAYOUT_JS = """
+const art = document.querySelector('article'), col = art.getBoundingClientRect(), page = document.documentElement;
+// a table, picture or output: the box a reader sees it in (itself, or the nearest box around it that scrolls)
+const box = e => { for (let b = e; b && b !== art; b = b.parentElement)
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(b).overflowX)) return b;
+    return e; };
+const out = [...art.querySelectorAll('table, img, figure, iframe, .cell_output')].flatMap(e => {
+    const r = box(e).getBoundingClientRect();
+    return r.width > 0 && (r.left < col.left - 1 || r.right > col.right + 1) ?
+        [`${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ')[0] : ''} at ${Math.round(r.left)}-${Math.round(r.right)} px`] : [];
+});
+return {page: page.scrollWidth, window: page.clientWidth, column: [Math.round(col.left), Math.round(col.right)], out: out};
+"""
+SIDEBAR_JS = """return [...document.querySelectorAll('.sidebar-tree p.caption')].map(c =>
+    [c.textContent.trim(), [...(c.nextElementSibling?.querySelectorAll(':scope > li > a') ?? [])].map(a => a.getAttribute('href'))]);"""
 
 def blank(png:bytes)->bool:
     "An image of one colour (or all transparent): a figure with nothing drawn."
@@ -250,27 +296,42 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     check(f'{EXPLORER_PAGE} shows the whole explorer in its iframe: the widgets above the chart, nothing cut', all(layout.values()), layout)
     return urls + requests_made(driver)
 
-def main(shots:Path, src:Path):
+def main(shots:Path, src:Path, built:Path|None=None):
     results = []
     def check(name, ok, detail=''):
         results.append(ok)
         print(f"{'ok  ' if ok else 'FAIL'} {name}{'' if ok else ': ' + str(detail)}")
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+        tmp = Path(tmp).resolve()
         nbs = tmp/'nbs'
         shutil.copytree(src, nbs, ignore=shutil.ignore_patterns('.ipynb_checkpoints'))
-        nbformat.write(check_notebook(), nbs/CHECK_NB)
         check('the empty-figure check tells a PNG of one colour', blank(one_colour_png()))
-        t0 = time.time()
-        try: pages = build(nbs, tmp/'site')
-        except (Exception, SystemExit) as e: pages = e
-        finally: (ROOT/'_proc'/CHECK_NB).unlink(missing_ok=True)  # keep nbdev's cache to the real notebooks
-        check(f'the site builds ({time.time()-t0:.1f}s)', isinstance(pages, dict), pages)
-        if not isinstance(pages, dict): return summary(results, shots)
-        site = tmp/'site'
+        if built:  # a site built before (`--site`): its pages, as the build names them
+            site, pages = built.resolve(), site_pages(nbs, built.resolve())
+            print(f'testing the site in {site}, built before from {src}: the build\'s own checks are skipped')
+        else:
+            # a notebook in no group of the sidebar stops the build, saying where to add it (before nbdev's slow processing)
+            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('# Lost')]), nbs/'99_lost.ipynb')
+            try: build(nbs, tmp/'lost'); lost = 'it built'
+            except SystemExit as e: lost = str(e)
+            (nbs/'99_lost.ipynb').unlink()
+            check('a notebook in no group of the sidebar stops the build', '99_lost.ipynb: in no group of the sidebar' in lost
+                  and 'SIDEBAR in docs/build.py' in lost, lost)
+            nbformat.write(check_notebook(), nbs/CHECK_NB)
+            t0 = time.time()
+            try: pages = build(nbs, tmp/'site', sidebar=CHECK_SIDEBAR)
+            except (Exception, SystemExit) as e: pages = e
+            finally: (ROOT/'_proc'/CHECK_NB).unlink(missing_ok=True)  # keep nbdev's cache to the real notebooks
+            check(f'the site builds, starting no Ray ({time.time()-t0:.1f}s)', isinstance(pages, dict), pages)
+            if not isinstance(pages, dict): return summary(results, shots)
+            site = tmp/'site'
         check('every notebook has a page', all(p.exists() for p in pages.values()), pages)
+        stems = {nb.stem for nb in pages}  # the notebooks' names, which inline code may name
+        sidebar = [(c, [pages[nbs/f'{n}.ipynb'].relative_to(site).as_posix() for n in names])
+                   for c, names in sidebar_groups(nbs, list(stems), CHECK_SIDEBAR)]
         pages = {p.relative_to(site).as_posix(): expected(nb) for nb, p in pages.items()}
+        titles, legible_faults = {}, []
         srv, driver = serve(site), browser(tmp/'profile')
         base, urls, ids, links, headings = f'http://127.0.0.1:{srv.server_address[1]}/', [], {}, [], {}
         try:
@@ -281,6 +342,22 @@ def main(shots:Path, src:Path):
                 ids[base + html], links, headings[html] = set(got['ids']), links + got['links'], got['headings']
                 driver.save_screenshot(str(shots/html.replace('/', '-').replace('.html', '.png')))
                 check(f'{html} renders its title', bool(got['title'].strip()), got['title'])
+                titles.setdefault(got['title'].replace('¶', '').replace('#', '').strip(), []).append(html)
+                if want['module']:
+                    line = f"Module: {want['module']} (written from this notebook by nbdev_export)"
+                    check(f"{html} names its module {want['module']} under its title", got['module_line'].strip() == line, got['module_line'])
+                named = sorted({c for c in got['inline_code'] if re.sub(r'^nbs/|\.ipynb$', '', c) in stems - {'index'} or c.endswith('index.ipynb')})
+                check(f'{html} links every notebook its text names', not named, named)
+                objects = sorted(set(OBJECT_TEXT.findall(got['output_text'])))
+                check(f'{html} shows its charts and figures, not their Python objects', not objects, objects)
+                sigs = [sig for _, sig in got['signatures']]
+                check(f'{html} has no NoneType in its {len(sigs)} signatures', not (bad := [s.split('(')[0] for s in sigs if 'NoneType' in s]), bad)
+                check(f"{html}'s signatures list no fastai callback events as parameters",
+                      not (bad := sorted({e for s in sigs for e in EVENTS.findall(s)})), bad)
+                for i, (src_, natural, shown) in enumerate(got['figures']):
+                    if shown and natural > LEGIBLE * shown:
+                        if f'{html} img {i}' in FIGURES_PENDING: print(f'     pending a redraw: {html} img {i}, its file {natural / shown:.1f}x as wide as shown ({src_.rsplit("/", 1)[-1][:60]})')
+                        else: legible_faults.append(f'{html} img {i}: {natural} px wide shown at {shown:.0f} px ({src_.rsplit("/", 1)[-1][:60]})')
                 missing = [n for n in want['names'] if n not in got['headings']]
                 check(f"{html} has API sections for its {len(want['names'])} exported names", not missing, missing)
                 check(f"{html} shows its {want['figures']} figures", got['images'] >= want['figures'] and not got['broken'],
@@ -299,14 +376,33 @@ def main(shots:Path, src:Path):
                 check(f'{html} shows something under each of its sections', not got['empty_sections'], got['empty_sections'])
                 check(f'{html} has tables without empty header rows or NaN cells', not got['table_faults'], sorted(set(got['table_faults'])))
                 check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
+            check(f'every page has its own title ({len(titles)} titles)', not (same := {t: h for t, h in titles.items() if len(h) > 1}), same)
+            check(f'no figure shrinks its text below ~{100 / LEGIBLE:.0f}% at 1280 px (file at most {LEGIBLE}x its shown width; '
+                  f'{len(FIGURES_PENDING)} pending a redraw)', not legible_faults, legible_faults)
+            driver.get(base + 'index.html')
+            got = [(c, [h.split('#')[0] for h in hrefs]) for c, hrefs in driver.execute_script(SIDEBAR_JS)]
+            check(f"the sidebar lists the pages in SIDEBAR's groups and order ({', '.join(c for c, _ in sidebar)})", got == sidebar, got)
+            driver.save_screenshot(str(shots/'sidebar.png'))
+            for width in WIDTHS:  # a wide table scrolls in its own box, a picture fits: the page never scrolls sideways
+                driver.set_window_size(width, 1400)
+                for html in pages:
+                    driver.get(base + html)
+                    lay = driver.execute_script(LAYOUT_JS)
+                    check(f"{html} at {width} px: nothing wider than the window ({lay['page']} <= {lay['window']} px), every table and figure "
+                          f"within the column", lay['page'] <= lay['window'] and not lay['out'], lay)
+                    if width != 1280: driver.save_screenshot(str(shots/html.replace('/', '-').replace('.html', f'-{width}.png')))
+                urls += requests_made(driver)
+            driver.set_window_size(1280, 1400)
             check_page = CHECK_NB.replace('.ipynb', '.html')
-            check(f'{check_page} shows the dunder method `Widget.__repr__` by its name',
-                  'Widget.__repr__' in headings[check_page], headings[check_page])
+            if check_page in headings:
+                check(f'{check_page} shows the dunder method `Widget.__repr__` by its name',
+                      'Widget.__repr__' in headings[check_page], headings[check_page])
             # nbdev's doc links (`data.html#generate_sequences`) land on a section of a page of the site
             dead = sorted({l for l in links if l.split('#')[1] not in ids.get(l.split('#')[0], ())})
             check(f'all {len(links)} links to sections of the site resolve', not dead, dead)
             if EXPLORER_PAGE in pages: urls += check_explorer(driver, base, check, shots)
             for query, page in SEARCHES.items():
+                if page not in pages: continue  # the check page, in a site built before (`--site`)
                 found, errors = search(driver, base, query)
                 driver.save_screenshot(str(shots/f'search-{query}.png'))
                 check(f'search finds {query} on {page}', any(urlparse(u).path.endswith('/' + page) for u in found), found)
@@ -329,7 +425,8 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--shots', type=Path, help='folder for screenshots (default: a new temporary one)')
     p.add_argument('--nbs', type=Path, default=ROOT/'nbs', help='notebooks to build the site from')
+    p.add_argument('--site', type=Path, help='test this site, built before from --nbs (`_docs`, or a copy with a defect put in), without building one')
     a = p.parse_args()
     shots = a.shots or Path(tempfile.mkdtemp(prefix='site-shots-'))
     shots.mkdir(parents=True, exist_ok=True)
-    sys.exit(1 if main(shots, a.nbs) else 0)
+    sys.exit(1 if main(shots, a.nbs, a.site) else 0)
