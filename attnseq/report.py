@@ -216,8 +216,8 @@ def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
     # inline values: L*L rows, past altair's DataFrame limit
     data = alt.Data(values=attention_frame(attn).to_dict('records'))
     return alt.Chart(data, title=title).mark_rect().encode(
-        x=alt.X('input:O', axis=alt.Axis(values=ticks)),
-        y=alt.Y('output:O', axis=alt.Axis(values=ticks)),
+        x=alt.X('input:O', axis=alt.Axis(values=ticks), title='input position'),
+        y=alt.Y('output:O', axis=alt.Axis(values=ticks), title='output position'),
         color=alt.Color('attention:Q', scale=alt.Scale(scheme='viridis')),
         tooltip=['output:O', 'input:O', alt.Tooltip('attention:Q', format='.3f')],
     ).properties(width=400, height=400)
