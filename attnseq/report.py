@@ -14,6 +14,7 @@ from pathlib import Path
 
 import altair as alt
 import matplotlib.pyplot as plt
+from matplotlib.transforms import ScaledTranslation
 import pandas as pd
 import torch
 
@@ -91,8 +92,12 @@ def model_color_scale(names:list, # registry names, in the legend's order
 def pattern_axes(ax:plt.Axes, # axes a sequence was drawn on, e.g. by `plot_pattern`
                  normalized:bool=False, # the heights are normalized, not in the data's units
                 )->plt.Axes:
-    "Title the axes of a plotted sequence: position across, height and its units up."
+    "Title the axes of a plotted sequence, its units up; its legend, if any, below the data."
     ax.set(xlabel='position', ylabel='height (normalized)' if normalized else 'height (data units)')
+    if ax.get_legend():  # below the axis title (0.45 in under the axes), off the curves
+        below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
+        ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=4,
+                  fontsize='small', frameon=False)
     return ax
 
 # %% ../nbs/08_report.ipynb #1c51c867
