@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Comparison', 'compare', 'compare_runs']
 
-# %% ../nbs/17_compare.ipynb #0cf11e39
+# %% ../nbs/17_compare.ipynb #031f1d2c
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +16,22 @@ from scipy import stats
 from .checks import check_number, check_type
 from .folder import read_results
 
-# %% ../nbs/17_compare.ipynb #51b2d9b2
+# %% ../nbs/17_compare.ipynb #c40b1cd6
 def _per_seed(values, name:str)->dict:
     "`values` as {seed: positive float}: a dict keyed by seed, or a list (seeds 0, 1, ...)."
     if isinstance(values, dict): items = list(values.items())
     elif isinstance(values, (list, tuple, np.ndarray)): items = list(enumerate(values))
-    else: raise TypeError(f"`{name}` must be a dict {{seed: value}} or a list of values, got {type(values).__name__}")
-    if len(items) < 2: raise ValueError(f"`{name}` must hold the values of 2 seeds or more, got {len(items)}")
+    else: raise TypeError(f"`{name}` must be a dict {{seed: value}} or a list of values, "
+                          f"got {type(values).__name__}")
+    if len(items) < 2:
+        raise ValueError(f"`{name}` must hold the values of 2 seeds or more, got {len(items)}")
     return {s: check_number(v, f'{name}[{s!r}]', min=0, min_open=True) for s, v in items}
 
 def _times(x:float)->str:
     "A ratio as the pages write it: 95, 2.4, 1.26."
     return f'{x:.0f}' if x >= 10 else f'{x:.2g}' if x >= 2 else f'{x:.3g}'
 
-# %% ../nbs/17_compare.ipynb #120b387a
+# %% ../nbs/17_compare.ipynb #701befa2
 @dataclass(frozen=True)
 class Comparison:
     "Model `a` against model `b` over seeds: the ratio of their geometric means, with its interval."
@@ -52,29 +54,30 @@ class Comparison:
         return f'not distinguishable at {seeds} seeds'
 
     def __str__(self)->str:
-        pct = f'{self.level:.0%}'
+        pct = f'{self.level:.0%} interval'
         if self.word == 'lower':
-            return f'{_times(1/self.ratio)} times lower ({pct} interval {_times(1/self.high)} to {_times(1/self.low)})'
+            lo, hi = _times(1/self.high), _times(1/self.low)
+            return f'{_times(1/self.ratio)} times lower ({pct} {lo} to {hi})'
         if self.word == 'higher':
-            return f'{_times(self.ratio)} times higher ({pct} interval {_times(self.low)} to {_times(self.high)})'
-        return f'{self.word} (ratio {self.ratio:#.3g}, {pct} interval {self.low:#.3g} to {self.high:#.3g})'
+            return f'{_times(self.ratio)} times higher ({pct} {_times(self.low)} to {_times(self.high)})'
+        return f'{self.word} (ratio {self.ratio:#.3g}, {pct} {self.low:#.3g} to {self.high:#.3g})'
 
     @property
     def seed_range(self)->str:
-        "The ratios seed by seed, in words: '83 to 125 times lower', or 'from 1.2 times lower to 1.3 times higher'."
+        "The ratios seed by seed, in words: '83 to 125 times lower', 'from 1.2 times lower to 1.3 times higher'."
         if not self.seed_ratios: return ''
         lo, hi = min(self.seed_ratios), max(self.seed_ratios)
         if hi < 1: return f'{_times(1/hi)} to {_times(1/lo)} times lower'
         if lo > 1: return f'{_times(lo)} to {_times(hi)} times higher'
         return f'from {_times(1/lo)} times lower to {_times(hi)} times higher'
 
-# %% ../nbs/17_compare.ipynb #376f1d35
+# %% ../nbs/17_compare.ipynb #641c6435
 def compare(a, # `a`'s values, one per seed: {seed: value}, or a list
             b, # `b`'s values, the same way
             names:tuple=('a', 'b'), # the two models' names, for the result and its messages
             level:float=0.95, # the interval's confidence level
            )->Comparison:
-    "How `a`'s values compare with `b`'s: the ratio of geometric means, Welch's interval on logs, a word for it."
+    "How `a`'s values compare with `b`'s: ratio of geometric means, Welch's interval on logs, its word."
     check_type(names, 'names', tuple)
     if len(names) != 2 or not all(isinstance(n, str) for n in names):
         raise ValueError(f"`names` must be a tuple of 2 strings, got {names!r}")
@@ -89,10 +92,10 @@ def compare(a, # `a`'s values, one per seed: {seed: value}, or a list
         df = (sa + sb)**2 / (sa**2 / (len(la) - 1) + sb**2 / (len(lb) - 1))   # Welch-Satterthwaite
         half = stats.t.ppf((1 + level) / 2, df) * se
     shared = sorted(set(va) & set(vb))
-    return Comparison(names[0], names[1], math.exp(diff), math.exp(diff - half), math.exp(diff + half), level,
-                      len(va), len(vb), tuple(va[s] / vb[s] for s in shared))
+    return Comparison(names[0], names[1], math.exp(diff), math.exp(diff - half), math.exp(diff + half),
+                      level, len(va), len(vb), tuple(va[s] / vb[s] for s in shared))
 
-# %% ../nbs/17_compare.ipynb #33de8668
+# %% ../nbs/17_compare.ipynb #96850606
 def compare_runs(out:str|Path, # a results folder
                  a:str, # a model of the folder, by its registry name
                  b:str, # another
@@ -105,8 +108,10 @@ def compare_runs(out:str|Path, # a results folder
     have = sorted({r['model'] for r in runs})
     def values(name:str, arg:str)->dict:
         check_type(name, arg, str)
-        if name not in have: raise ValueError(f"`{arg}`: {out} has no finished run of {name!r}; it has {', '.join(have)}")
+        if name not in have:
+            raise ValueError(f"`{arg}`: {out} has no finished run of {name!r}; it has {', '.join(have)}")
         got = {r['seed']: r.get(key) for r in runs if r['model'] == name}
-        if any(v is None for v in got.values()): raise ValueError(f"`key`: the runs of {name!r} in {out} record no {key!r}")
+        if any(v is None for v in got.values()):
+            raise ValueError(f"`key`: the runs of {name!r} in {out} record no {key!r}")
         return got
     return compare(values(a, 'a'), values(b, 'b'), names=(a, b), level=level)

@@ -129,7 +129,8 @@ def markdown_table(df:pd.DataFrame, # the table of `summarize`
             's/epoch']
     rows = []
     for name, r in df.iterrows():
-        row = [LABELS.get(name, name) if plain else f"{name}", f"{int(r.params):,}", f"{int(r.seeds)}", pm(r.test_mse, r.test_mse_std),
+        label = LABELS.get(str(name), str(name)) if plain else str(name)
+        row = [label, f"{int(r.params):,}", f"{int(r.seeds)}", pm(r.test_mse, r.test_mse_std),
                pm(r.test_mse_raw, r.test_mse_raw_std), f"{r.s_per_epoch:.2f}"]
         if shares:
             row.append('' if pd.isna(r.share_kind) else f"{r.share_kind:.2f} / {r.share_half:.2f}")
