@@ -9,7 +9,7 @@ figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `_
 API headings that match their signatures, unique ids, something under every h2/h3 heading and no
 console error; its module named under its title (a reference page), every notebook its text names (`22_results`) a
 link, no chart or figure shown as its Python object (`alt.Chart(...)`), no `NoneType` or fastai callback event in a
-signature, no figure shrunk past legibility (but those in FIGURES_PENDING, listed), and at 1280 and 800 px no
+signature, no figure shrunk past legibility, and at 1280 and 800 px no
 sideways scrolling: every table and figure within the column. Every page has its own title; the sidebar holds the
 groups of build.py's SIDEBAR in order, and a notebook in none of them stops the build. Searches must find their pages without errors; the attention explorer must draw its
 first map within 3 s, another map when its widgets change, say when a choice has no run, and show in
@@ -166,9 +166,6 @@ EVENTS = re.compile(r'[(,]\s*((?:before|after)_(?:create|fit|epoch|train|batch|p
 LEGIBLE = 1.6  # a figure's file may be this many times wider than it is shown: more, and its text shrinks below ~60%
 # figures whose text shrinks too much at 1280 px, waiting for a redraw: `page img N` (N: the page's N-th image, from 0).
 # Skipped but listed by the legibility check; a figure redrawn to fit leaves this list.
-FIGURES_PENDING = ('report.html img 0', 'report.html img 1', 'exploring_attention.html img 1', 'exploring_attention.html img 2',
-                   'positional_encoding.html img 1', 'positional_encoding.html img 2',
-                   'length_generalization.html img 0', 'length_generalization.html img 1')
 WIDTHS = (1280, 800)  # window widths at which no page may scroll sideways
 LAYOUT_JS = """
 const art = document.querySelector('article'), col = art.getBoundingClientRect(), page = document.documentElement;
@@ -356,8 +353,7 @@ def main(shots:Path, src:Path, built:Path|None=None):
                       not (bad := sorted({e for s in sigs for e in EVENTS.findall(s)})), bad)
                 for i, (src_, natural, shown) in enumerate(got['figures']):
                     if shown and natural > LEGIBLE * shown:
-                        if f'{html} img {i}' in FIGURES_PENDING: print(f'     pending a redraw: {html} img {i}, its file {natural / shown:.1f}x as wide as shown ({src_.rsplit("/", 1)[-1][:60]})')
-                        else: legible_faults.append(f'{html} img {i}: {natural} px wide shown at {shown:.0f} px ({src_.rsplit("/", 1)[-1][:60]})')
+                        legible_faults.append(f'{html} img {i}: {natural} px wide shown at {shown:.0f} px ({src_.rsplit("/", 1)[-1][:60]})')
                 missing = [n for n in want['names'] if n not in got['headings']]
                 check(f"{html} has API sections for its {len(want['names'])} exported names", not missing, missing)
                 check(f"{html} shows its {want['figures']} figures", got['images'] >= want['figures'] and not got['broken'],
@@ -377,8 +373,8 @@ def main(shots:Path, src:Path, built:Path|None=None):
                 check(f'{html} has tables without empty header rows or NaN cells', not got['table_faults'], sorted(set(got['table_faults'])))
                 check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
             check(f'every page has its own title ({len(titles)} titles)', not (same := {t: h for t, h in titles.items() if len(h) > 1}), same)
-            check(f'no figure shrinks its text below ~{100 / LEGIBLE:.0f}% at 1280 px (file at most {LEGIBLE}x its shown width; '
-                  f'{len(FIGURES_PENDING)} pending a redraw)', not legible_faults, legible_faults)
+            check(f'no figure shrinks its text below ~{100 / LEGIBLE:.0f}% at 1280 px (file at most {LEGIBLE}x its shown width)',
+                  not legible_faults, legible_faults)
             driver.get(base + 'index.html')
             got = [(c, [h.split('#')[0] for h in hrefs]) for c, hrefs in driver.execute_script(SIDEBAR_JS)]
             check(f"the sidebar lists the pages in SIDEBAR's groups and order ({', '.join(c for c, _ in sidebar)})", got == sidebar, got)
