@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Comparison', 'compare', 'compare_runs']
 
-# %% ../nbs/17_compare.ipynb #09459c11
+# %% ../nbs/17_compare.ipynb #5bba22c2
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,7 @@ from scipy import stats
 from .checks import check_number, check_type
 from .folder import read_results
 
-# %% ../nbs/17_compare.ipynb #2fd71650
+# %% ../nbs/17_compare.ipynb #f07224f4
 def _per_seed(values, name:str)->dict:
     "`values` as {seed: positive float}: a dict keyed by seed, or a list (seeds 0, 1, ...)."
     if isinstance(values, dict): items = list(values.items())
@@ -31,7 +31,7 @@ def _times(x:float)->str:
     "A ratio as the pages write it: 95, 2.4, 1.26 (whole numbers from 10 on, else 3 digits at most)."
     return f'{x:.0f}' if x >= 10 else f'{x:.3g}'
 
-# %% ../nbs/17_compare.ipynb #6ad1aa3f
+# %% ../nbs/17_compare.ipynb #ff4f801c
 @dataclass(frozen=True)
 class Comparison:
     "Model `a` against model `b` over seeds: the ratio of their geometric means, with its interval."
@@ -71,7 +71,7 @@ class Comparison:
         if lo > 1: return f'{_times(lo)} to {_times(hi)} times higher'
         return f'from {_times(1/lo)} times lower to {_times(hi)} times higher'
 
-# %% ../nbs/17_compare.ipynb #89685c28
+# %% ../nbs/17_compare.ipynb #05b3dc56
 def compare(a, # `a`'s values, one per seed: {seed: value}, or a list
             b, # `b`'s values, the same way
             names:tuple=('a', 'b'), # the two models' names, for the result and its messages
@@ -95,7 +95,7 @@ def compare(a, # `a`'s values, one per seed: {seed: value}, or a list
     return Comparison(names[0], names[1], math.exp(diff), math.exp(diff - half), math.exp(diff + half),
                       level, len(va), len(vb), tuple(va[s] / vb[s] for s in shared))
 
-# %% ../nbs/17_compare.ipynb #5d823cea
+# %% ../nbs/17_compare.ipynb #8382296e
 def compare_runs(out:str|Path, # a results folder
                  a:str, # a model of the folder, by its registry name
                  b:str, # another

@@ -119,6 +119,18 @@ def show_doc_md(md:str, site_url:str)->str:
     md = local_links(md, site_url)
     return re.sub(r'^(#+) (\S+)\s*$', lambda m: heading_md(m[1], m[2]), md, count=1, flags=re.M)
 
+def dataclass_doc(md:str, module:str|None, lib:str)->str:
+    "`show_doc`'s markdown of a dataclass redone from the library's class, whose source has the fields' comments."
+    # nbdev runs the notebook's cells in `__main__`, where a class has no source file: its fields would show no docs
+    if not module or not (m := re.search(r'^#+ (\w+)\s*$', md, flags=re.M)): return md
+    import dataclasses, importlib
+    from nbdev.showdoc import show_doc
+    obj = getattr(importlib.import_module(f'{lib}.{module}'), m[1], None)
+    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)): return md
+    md = show_doc(obj, title_level=len(m[0]) - len(m[0].lstrip('#')))._repr_markdown_()
+    import inspect  # nbdev finds no line for a dataclass (its `__init__` is generated): the class's own
+    return md.replace('#LNone)', f'#L{inspect.getsourcelines(obj)[1]})')
+
 def chart_svg(data:dict):
     "An altair/vega chart in a saved output, rendered to SVG offline; `None` if there is none."
     import vl_convert as vlc
@@ -218,7 +230,8 @@ def convert(nb, title_fallback:str, site_url:str, module:str|None=None, links:di
         if opts.get('output') == 'asis':  # show_doc: its markdown output becomes part of the page
             for out in cell.get('outputs', []):
                 if md := out.get('data', {}).get('text/markdown'):
-                    cells.append(nbformat.v4.new_markdown_cell(notebook_links(show_doc_md(md, site_url), links)))
+                    md = show_doc_md(dataclass_doc(md, module, lib), site_url)
+                    cells.append(nbformat.v4.new_markdown_cell(notebook_links(md, links)))
             continue
         tags = set(cell.metadata.get('tags', []))
         if opts.get('echo') == 'false': tags.add('remove-input')

@@ -17,7 +17,7 @@ its page's iframe; and no request may go to any host but 127.0.0.1 (Chromium is 
 `--site DIR` tests a site built before (`_docs`, or a copy with a defect put in) instead of building one: the
 build's own checks and the extra page's are skipped. Ends with `N passed, N failed`; exits non-zero on any failure.
 """
-import argparse, base64, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
+import argparse, base64, dataclasses, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import urlopen
@@ -77,7 +77,11 @@ def expected(nb_path:Path)->dict:
     # a figure or chart; an altair chart saved as HTML only has `vegaEmbed` in its script
     figs = sum(any(k.startswith(('image/', 'application/vnd.vega')) for k in o.get('data', {})) or 'vegaEmbed' in str(o.get('data', {}).get('text/html', ''))
                for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', []))
-    return {'names': names, 'figures': figs, 'module': module}
+    # a dataclass's fields with a comment in its source: its signature on the page shows each (nbdev's docments)
+    from fastcore.docments import docments
+    fields = {n: [d for d in docments(getattr(mod, n)).values() if d] for n in names
+              if dataclasses.is_dataclass(getattr(mod, n))} if module else {}
+    return {'names': names, 'figures': figs, 'module': module, 'fields': {n: f for n, f in fields.items() if f}}
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
@@ -348,6 +352,10 @@ def main(shots:Path, src:Path, built:Path|None=None):
                 objects = sorted(set(OBJECT_TEXT.findall(got['output_text'])))
                 check(f'{html} shows its charts and figures, not their Python objects', not objects, objects)
                 sigs = [sig for _, sig in got['signatures']]
+                for cls, docs in want['fields'].items():
+                    sig = next((t for t in sigs if t.lstrip().startswith(f'def {cls}(')), '')
+                    check(f"{html} shows {cls}'s {len(docs)} field comments in its signature", all(d in sig for d in docs),
+                          [d for d in docs if d not in sig][:3])
                 check(f'{html} has no NoneType in its {len(sigs)} signatures', not (bad := [s.split('(')[0] for s in sigs if 'NoneType' in s]), bad)
                 check(f"{html}'s signatures list no fastai callback events as parameters",
                       not (bad := sorted({e for s in sigs for e in EVENTS.findall(s)})), bad)
