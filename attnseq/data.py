@@ -277,6 +277,7 @@ def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
                  label:str='input', # legend label of `inp`
                  legend:bool=True, # show a legend
                  title:str|None=None, # axes title
+                 units:str|None=None, # the heights' units, for the y axis: 'data units', 'normalized'
                 )->plt.Axes: # the axes drawn on
     "Plot a sequence of the toy task with its target and, optionally, predictions."
     if preds is not None and not isinstance(preds, dict): preds = {'prediction': preds}
@@ -292,6 +293,7 @@ def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
     for _, name, line, style in lines: ax.plot(line, style, label=name)
     if legend: ax.legend(fontsize='small')
     if title: ax.set_title(title)
+    ax.set(xlabel='position', ylabel='height' + (f' ({units})' if units else ''))
     return ax
 
 # %% ../nbs/01_data.ipynb #1dfab880
