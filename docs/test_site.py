@@ -17,7 +17,7 @@ its page's iframe; and no request may go to any host but 127.0.0.1 (Chromium is 
 `--site DIR` tests a site built before (`_docs`, or a copy with a defect put in) instead of building one: the
 build's own checks and the extra page's are skipped. Ends with `N passed, N failed`; exits non-zero on any failure.
 """
-import argparse, base64, dataclasses, functools, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
+import argparse, base64, dataclasses, functools, html, http.server, importlib, inspect, io, json, re, shutil, sys, tempfile, threading, time
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import urlopen
@@ -297,6 +297,28 @@ def check_explorer(driver, base:str, check, shots:Path)->list:
     check(f'{EXPLORER_PAGE} shows the whole explorer in its iframe: the widgets above the chart, nothing cut', all(layout.values()), layout)
     return urls + requests_made(driver)
 
+def column_term(header:str)->str:
+    "What a table's column header names, as prose would say it: no units in parentheses, no qualifier after a comma."
+    t = re.sub(r'\s+', ' ', header.replace('\u2019', "'").lower())
+    t = re.sub(r'\(.*?\)', '', t).split(',')[0].strip()
+    return 'l' if re.fullmatch(r'l = \d+', t) else re.sub(r"^attnseq's ", '', t)
+
+def undefined_columns(site:Path, story:list)->list:
+    "The column headers of the story pages' tables (in reading order) whose term no prose says on or before their table."
+    said, faults = '', []
+    for page in story:
+        art = (site/page).read_text()
+        art = art[art.index('<article'):art.index('</article>')]
+        prose = lambda h: re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', re.sub(r'<table.*?</table>|<pre.*?</pre>', ' ', h, flags=re.S)))
+                                 ).replace('\u2019', "'").lower()
+        for t in re.finditer(r'<table.*?</table>', art, flags=re.S):
+            before = said + ' ' + prose(art[:t.start()])
+            for h in re.findall(r'<th[^>]*>(.*?)</th>', t[0], flags=re.S):
+                head = html.unescape(re.sub(r'<[^>]+>', '', h)).strip()
+                if head and not re.search(rf'(?<!\w){re.escape(column_term(head))}(?:s|es)?(?!\w)', before): faults.append(f'{page}: {head!r}')
+        said += ' ' + prose(art)
+    return faults
+
 def main(shots:Path, src:Path, built:Path|None=None):
     results = []
     def check(name, ok, detail=''):
@@ -331,6 +353,9 @@ def main(shots:Path, src:Path, built:Path|None=None):
         stems = {nb.stem for nb in pages}  # the notebooks' names, which inline code may name
         sidebar = [(c, [pages[nbs/f'{n}.ipynb'].relative_to(site).as_posix() for n in names])
                    for c, names in sidebar_groups(nbs, list(stems), CHECK_SIDEBAR)]
+        story = [pages[nbs/f'{n}.ipynb'].relative_to(site).as_posix() for n in dict(SIDEBAR)['The study'] if nbs/f'{n}.ipynb' in pages]
+        check(f'every column of the {len(story)} story pages\' tables is named in prose on or before its table',
+              not (undefined := undefined_columns(site, story)), undefined)
         pages = {p.relative_to(site).as_posix(): expected(nb) for nb, p in pages.items()}
         titles, legible_faults = {}, []
         srv, driver = serve(site), browser(tmp/'profile')
