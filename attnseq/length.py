@@ -43,6 +43,8 @@ def length_problem(model:torch.nn.Module, # a model of `attnseq.models`
                    seq_len:int, # positions per sequence
                   )->str|None: # the model's own error, or None
     "Why `model` can't read `seq_len` positions, in the words of the error it raises; or `None`."
+    # the contract: a model refuses a length it can't read with a ValueError saying why; any other
+    # error it raises there is reported too, named by its type, so that a study of many models goes on
     check_type(model, 'model', torch.nn.Module)
     device = next(model.parameters(), torch.zeros(())).device  # a model without weights: the CPU
     x = torch.zeros(1, 1, check_int(seq_len, 'seq_len', min=1), device=device)
@@ -50,6 +52,7 @@ def length_problem(model:torch.nn.Module, # a model of `attnseq.models`
     try:
         with torch.no_grad(): model.eval()(x)
     except ValueError as e: return str(e)
+    except Exception as e: return f'{type(e).__name__}: {e}'   # a shape error, ...: the model can't read it either
     finally:
         model.train(was_training)
         _reset(model)
