@@ -14,7 +14,7 @@ Three steps:
 Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
 `attention_explorer.html` embeds) is drawn again from the shipped results, `results/<task>`.
 """
-import argparse, os, re, shutil, sys, tempfile
+import argparse, dataclasses, importlib, inspect, os, re, shutil, sys, tempfile
 from pathlib import Path
 
 import nbformat
@@ -22,6 +22,7 @@ from docutils.nodes import make_id
 from nbdev.config import get_config
 from nbdev.doclinks import nbglob
 from nbdev.frontmatter import _nbpath2html
+from nbdev.showdoc import show_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = Path(__file__).resolve().parent
@@ -123,12 +124,10 @@ def dataclass_doc(md:str, module:str|None, lib:str)->str:
     "`show_doc`'s markdown of a dataclass redone from the library's class, whose source has the fields' comments."
     # nbdev runs the notebook's cells in `__main__`, where a class has no source file: its fields would show no docs
     if not module or not (m := re.search(r'^#+ (\w+)\s*$', md, flags=re.M)): return md
-    import dataclasses, importlib
-    from nbdev.showdoc import show_doc
     obj = getattr(importlib.import_module(f'{lib}.{module}'), m[1], None)
     if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)): return md
     md = show_doc(obj, title_level=len(m[0]) - len(m[0].lstrip('#')))._repr_markdown_()
-    import inspect  # nbdev finds no line for a dataclass (its `__init__` is generated): the class's own
+    # nbdev finds no line for a dataclass (its `__init__` is generated): the class's own
     return md.replace('#LNone)', f'#L{inspect.getsourcelines(obj)[1]})')
 
 def chart_svg(data:dict):
