@@ -31,10 +31,10 @@ LENGTH = ("import sys; from attnseq.length import length_study; "
           "length_study({'unordered': sys.argv[1]}, lengths=(100,), n=50)")
 
 def run(cmd:list, cwd:Path)->tuple[int, str]:
-    "Exit code and last stderr line of `cmd` run in `cwd`."
+    "Exit code and last stderr line of `cmd` run in `cwd`, its paths relative to `cwd`, cut to 160 characters."
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     lines = [l for l in p.stderr.strip().splitlines() if l.strip()]
-    return p.returncode, (lines[-1] if lines else '')[:160]
+    return p.returncode, (lines[-1] if lines else '').replace(str(cwd) + '/', '')[:160]
 
 def mses(folder:Path)->dict|None:
     "The test MSE of every run the folder's `results.json` lists, or None if it can't be read."
@@ -99,7 +99,7 @@ def main():
             breaks(folder)
             code, err = run([*cmd, str(folder)], work)
             changed = code == 0 and reader == 'attnseq' and mses(folder) != intact
-            rows.append(dict(case=case, reader=reader, exit=code, changed=changed, said=err.replace(str(work) + '/', '')))
+            rows.append(dict(case=case, reader=reader, exit=code, changed=changed, said=err))
             print(f"{case:40s} {reader:15s} exit {code} {'CHANGED ' if changed else ''}{err[:90]}", flush=True)
     shutil.rmtree(work)
     bad = [r for r in rows if r['exit'] == 0 and r['changed']]
