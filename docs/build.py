@@ -14,7 +14,7 @@ Three steps:
 Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
 `attention_explorer.html` embeds) is drawn again from the shipped results, `results/<task>`.
 """
-import argparse, dataclasses, importlib, inspect, os, re, shutil, sys, tempfile
+import argparse, dataclasses, importlib, inspect, json, os, re, shutil, sys, tempfile
 from pathlib import Path
 
 import nbformat
@@ -145,7 +145,6 @@ def chart_svg(data:dict):
 
 def embedded_chart(html:str)->dict:
     "The chart in altair's HTML output (the spec its `vegaEmbed` script draws from a CDN) as a chart mime bundle; {} if none."
-    import json
     if 'vegaEmbed' not in html: return {}
     # altair's templates: `(function(spec, embedOpt){...})({spec}, {embedOpt});` or `var spec = {spec};`
     m = re.search(r'\}\)\(\s*(?=\{)|\bvar\s+spec\s*=\s*(?=\{)', html)
