@@ -63,12 +63,17 @@ _STACKING = {'auto': None, 'yes': True, 'no': False}
 def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
          models:str=','.join(POST_MODELS), # comma-separated model names
          seeds:str='0', # comma-separated seeds, one run per model and seed
-         epochs:int=None, # epochs per run (default 50; 10 with --quick)
+         epochs:int=None, # epochs per run (default: the recipe's, 50 or 250; 10 with --quick)
          device:str|None=None, # 'cpu', 'cuda', ...; default: a GPU if there is one
          out:str=None, # results folder (default runs/{post,quick}-<task>); a rerun resumes it
          quick:store_true=False, # a preset that takes about two minutes on two CPU cores
-         bs:int=128, # batch size
+         recipe:str='post', # 'post' or 'fleuret': how runs train, unless an option below says
+         bs:int=None, # batch size (default: the recipe's, 128 or 100)
          lr:float=1e-3, # learning rate
+         norm:str=None, # 'joint', 'input' or 'none' (default: the recipe's, 'joint' or 'input')
+         valid_pct:float=None, # share of the training samples that validate; 0: none (default 0.2 or 0)
+         data_seed:int=None, # seed of the data (default: 42, the post's; Fleuret's: the run's seed)
+         opt:str=None, # 'fastai' (fastai's Adam) or 'torch' (torch's Adam, Fleuret's)
          stack:str='auto', # 'yes': a model's seeds train together, stacked; 'auto': on a GPU
          graph:store_true=False, # replay each full batch's steps from a CUDA graph (a GPU only)
          no_figures:store_true=False, # write the results files but no figures
@@ -87,7 +92,8 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
                                  **({'epochs': epochs} if epochs is not None else {})}
         cfg = ExperimentConfig(task=task, models=parse_list(models, name='models'),
                                seeds=parse_list(seeds, int, 'seeds'), bs=bs, lr=lr, device=device,
-                               **sizes)
+                               recipe=recipe, norm=norm, valid_pct=valid_pct, data_seed=data_seed,
+                               opt=opt, **sizes)
         eng = EngineConfig(engine, address, cpus_per_run, gpus_per_run)
     except ValueError as e:
         print_error('attnseq', e)

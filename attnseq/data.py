@@ -363,7 +363,6 @@ class TensorDL(DataLoader):
                  **kwargs):
         if not isinstance(dataset, TensorDataset):
             raise TypeError(f"`dataset` must be a TensorDataset, got {type(dataset).__name__}")
-        if not len(dataset): raise ValueError("`dataset` holds no samples: expected at least one")
         check_int(bs, 'bs', min=1)
         check_flag(shuffle, 'shuffle')
         check_flag(drop_last, 'drop_last')
@@ -390,12 +389,14 @@ def to(self:TensorDL, device):
 
 # %% ../nbs/01_data.ipynb #4d27a750
 def split_idxs(n:int, # number of samples
-               valid_pct:float=0.2, # share of samples in the validation set
+               valid_pct:float=0.2, # share of samples in the validation set; 0: none
                seed:int=0, # seed of the split's private generator
               )->tuple[Tensor, Tensor]: # training and validation indices
-    "A random split of `range(n)` as fastai's `RandomSplitter` makes it, sparing the global RNG."
+    ("A random split of `range(n)` as fastai's `RandomSplitter` makes it, sparing the global RNG; "
+     "with `valid_pct=0`, every sample in order.")
     n, seed = check_int(n, 'n', min=1), check_seed(seed)
-    cut = int(check_number(valid_pct, 'valid_pct', 0, 1, min_open=True, max_open=True) * n)
+    cut = int(check_number(valid_pct, 'valid_pct', 0, 1, max_open=True) * n)
+    if valid_pct == 0: return torch.arange(n), torch.arange(0)  # Fleuret's: no validation
     if not cut:
         raise ValueError(f"`valid_pct` {valid_pct} of {n} samples rounds to no validation sample: "
                          "expected at least one")
@@ -436,11 +437,12 @@ def test_dl(self:ToyDataLoaders,
 # %% ../nbs/01_data.ipynb #0eca0402
 def toy_dataloaders(train:ToySequences, # training samples, split into train and valid
                     test:ToySequences|None=None, # test samples, for a third loader
-                    valid_pct:float=0.2, # share of `train` held out for validation
+                    valid_pct:float=0.2, # share of `train` held out for validation; 0: none
                     bs:int=128, # batch size
                     norm:str='joint', # 'joint' (the post), 'input' (Fleuret) or 'none'
                     seed:int=0, # seeds the split and the shuffling
                     device:str|torch.device|None=None, # batches' device; None: `default_device()`
+                    shuffle:bool=True, # reshuffle the training batches every epoch; False: in order
                    )->ToyDataLoaders:
     "fastai `DataLoaders` of the toy task, built from tensors."
     for name, s in (('train', train), ('test', test)):
@@ -449,6 +451,7 @@ def toy_dataloaders(train:ToySequences, # training samples, split into train and
     if train is None: raise TypeError("`train` must be ToySequences, got None")
     check_choice(norm, 'norm', NORM_MODES)
     check_int(bs, 'bs', min=1)
+    check_flag(shuffle, 'shuffle')
     if device is not None: check_device(device)
     train_idx, valid_idx = split_idxs(train.n, valid_pct, seed)
     # the training loader drops the last incomplete batch: it would have none
@@ -456,7 +459,7 @@ def toy_dataloaders(train:ToySequences, # training samples, split into train and
         raise ValueError(f"`bs` {bs} is larger than the training split "
                          f"({len(train_idx)} samples): no full batch, no training step")
     stats = Normalization.from_data(train, norm)
-    loaders = [TensorDL(_seq_dataset(train, stats, train_idx), bs=bs, shuffle=True, drop_last=True,
+    loaders = [TensorDL(_seq_dataset(train, stats, train_idx), bs=bs, shuffle=shuffle, drop_last=True,
                         device=device, seed=seed),
                TensorDL(_seq_dataset(train, stats, valid_idx), bs=bs, device=device)]
     dls = ToyDataLoaders(*loaders, norm=stats, device=loaders[0].device)

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['pos_encodings', 'MODELS', 'VARIANTS', 'check_input', 'ToyModel', 'count_params', 'same_conv', 'get_model_cnn',
            'AttentionLayer', 'get_model_attention', 'LSTM', 'BiLSTM', 'binary_encoding', 'sinusoidal_encoding',
-           'PositionalEncoding', 'BinaryEncoding', 'SinusoidalEncoding', 'positional_encoding', 'cnn_model',
-           'attention_model', 'lstm_model', 'lstm_fair_model', 'model_options', 'get_model', 'attention_maps',
-           'has_attention']
+           'PositionalEncoding', 'BinaryEncoding', 'SinusoidalEncoding', 'normalize_encodings', 'positional_encoding',
+           'cnn_model', 'attention_model', 'lstm_model', 'lstm_fair_model', 'model_options', 'get_model',
+           'attention_maps', 'has_attention']
 
 # %% ../nbs/02_models.ipynb #94f338a2
 import inspect, math
@@ -336,6 +336,8 @@ def sinusoidal_encoding(seq_len:int,           # the sequence length L
 class PositionalEncoding(nn.Module):
     "Base layer: append `n_channels` position channels, `[bs, c, L] -> [bs, c + n_channels, L]`."
     n_channels:int = 0
+    # (mean, std) of the input's normalization, applied to the code too; None: the code as it is
+    norm:tuple|None = None
     def __init__(self): super().__init__()  # no options (`nn.Module`'s own shows `*args`)
     def encoding(self, seq_len:int, # the sequence length L
                  device:str|torch.device|None=None, # device of the result
@@ -349,6 +351,9 @@ class PositionalEncoding(nn.Module):
                )->torch.Tensor:        # `[bs, c + n_channels, L]`
         "Append the encoding of the input's positions to its channels."
         enc = self.encoding(x.shape[-1], x.device, x.dtype)  # [n, L]
+        if self.norm is not None:  # as the input's: (code - mean) / std, in the input's dtype
+            m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in self.norm)
+            enc = (enc - m) / s
         # [bs, c, L] + [bs, n, L] -> [bs, c+n, L]
         return torch.cat([x, enc.expand(x.shape[0], -1, -1)], dim=1)
 
@@ -399,6 +404,19 @@ class SinusoidalEncoding(PositionalEncoding):
     def extra_repr(self):
         return (f'n_channels={self.n_channels}, min_period={self.min_period}, '
                 f'max_period={self.max_period}')
+
+# %% ../nbs/02_models.ipynb #ddbac914
+def normalize_encodings(model:nn.Module, # a model, with or without `PositionalEncoding` layers
+                        mean:float,      # the input's normalization: its mean
+                        std:float,       # and its std
+                       )->int:           # how many encodings it changed
+    "Normalize every positional encoding of `model` as its input is: `(code - mean) / std`."
+    check_type(model, 'model', nn.Module)
+    check_number(mean, 'mean')
+    check_number(std, 'std', min=0, min_open=True)
+    encs = [m for m in model.modules() if isinstance(m, PositionalEncoding)]
+    for m in encs: m.norm = (float(mean), float(std))
+    return len(encs)
 
 # %% ../nbs/02_models.ipynb #3a75269d
 pos_encodings = {'binary': BinaryEncoding, 'sinusoidal': SinusoidalEncoding}
@@ -486,7 +504,9 @@ VARIANTS = {'attention_fleuret': ('attention', dict(key_channels=64, relu_after=
             'cnn_binary': ('cnn', dict(pos_enc='binary')),
             'attention_binary': ('attention', dict(pos_enc='binary')),
             'attention_sinusoidal': ('attention', dict(pos_enc='sinusoidal')),
-            'lstm_fair_binary': ('lstm_fair', dict(pos_enc='binary'))}
+            'lstm_fair_binary': ('lstm_fair', dict(pos_enc='binary')),
+            'attention_fleuret_binary': ('attention', dict(key_channels=64, relu_after=False,
+                                                           pos_enc='binary'))}
 
 def _builder(name:str)->tuple: # (the function that builds `name`, the options its name sets)
     check_type(name, 'name', str)

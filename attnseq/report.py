@@ -46,7 +46,8 @@ LABELS = {'cnn': 'CNN', 'attention': 'CNN + attention', 'lstm': "the post's LSTM
           'attention_binary': 'CNN + attention, binary encoding',
           'attention_sinusoidal': 'CNN + attention, sinusoidal encoding',
           'attention_fleuret': "Fleuret's attention", 'attention_scaled': 'CNN + scaled attention',
-          'attention_4heads': 'CNN + four-head attention', 'cnn_binary': 'CNN, binary encoding'}
+          'attention_4heads': 'CNN + four-head attention', 'cnn_binary': 'CNN, binary encoding',
+          'attention_fleuret_binary': "Fleuret's attention, binary encoding"}
 
 ABOUT = {  # what each model is, in one line
     'cnn': 'five convolutions (kernel 5, 64 channels): each output sees 21 input positions',
@@ -60,13 +61,14 @@ ABOUT = {  # what each model is, in one line
     'attention_fleuret': "Fleuret's layer: 64 key channels, no ReLU after the attention",
     'attention_scaled': 'CNN + attention, its scores divided by √(key channels) as in transformers',
     'attention_4heads': 'CNN + attention split into four heads of 24 key channels, scaled',
-    'cnn_binary': 'the CNN, the binary encoding of the position as 7 extra inputs'}
+    'cnn_binary': 'the CNN, the binary encoding of the position as 7 extra inputs',
+    'attention_fleuret_binary': "Fleuret's attention, the binary encoding of the position as 7 extra inputs"}
 
 MODEL_COLORS = {'cnn': '#555555', 'cnn_binary': '#aaaaaa', 'attention': '#1f77b4',
                 'attention_binary': '#17becf', 'attention_sinusoidal': '#9467bd',
                 'attention_fleuret': '#2ca02c', 'attention_scaled': '#bcbd22',
                 'attention_4heads': '#e377c2', 'lstm': '#d62728', 'lstm_fair': '#ff7f0e',
-                'lstm_fair_binary': '#8c564b'}
+                'lstm_fair_binary': '#8c564b', 'attention_fleuret_binary': '#98df8a'}
 
 def model_color(name:str)->str: # a hex colour
     "The colour of the model called `name`; black for a model attnseq does not know."
