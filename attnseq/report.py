@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LABELS', 'ABOUT', 'MODEL_COLORS', 'LOSS_STYLES', 'SHOW_IDXS', 'markdown_frame', 'model_color', 'models_markdown',
-           'model_color_scale', 'pattern_axes', 'summarize', 'markdown_table', 'plot_curves', 'plot_predictions',
-           'attention_frame', 'attention_chart', 'save_chart', 'study_table', 'study_markdown']
+           'model_color_scale', 'pattern_axes', 'geo_interval', 'summarize', 'markdown_table', 'plot_curves',
+           'plot_predictions', 'attention_frame', 'attention_chart', 'save_chart', 'study_table', 'study_markdown']
 
 # %% ../nbs/08_report.ipynb #8a90c39e
 import numbers
@@ -15,10 +15,12 @@ from pathlib import Path
 import altair as alt
 import matplotlib.pyplot as plt
 from matplotlib.transforms import ScaledTranslation
+import numpy as np
 import pandas as pd
 import torch
+from scipy import stats
 
-from .checks import check_tensor, check_type
+from .checks import check_number, check_tensor, check_type
 from .data import ToySequences, plot_pattern
 from .files import atomic_path
 from .folder import read_results
@@ -102,13 +104,26 @@ def pattern_axes(ax:plt.Axes, # axes a sequence was drawn on, e.g. by `plot_patt
                   fontsize='small', frameon=False)
     return ax
 
+# %% ../nbs/08_report.ipynb #808024cc
+def geo_interval(values, # positive numbers, one per seed
+                 level:float=0.95, # the confidence level
+                )->tuple[float, float, float]: # geometric mean, the interval's low and high ends
+    "The geometric mean of `values` and its `level` interval, a t-interval on their logs; NaN ends for one value."
+    v = np.asarray([check_number(x, 'values', min=0, min_open=True) for x in values], dtype=float)
+    if not len(v): raise ValueError("`values` must hold at least one number")
+    check_number(level, 'level', min=0, max=1, min_open=True, max_open=True)
+    logs = np.log(v)
+    if len(v) == 1: return float(v[0]), float('nan'), float('nan')
+    half = stats.t.ppf((1 + level) / 2, len(v) - 1) * logs.std(ddof=1) / np.sqrt(len(v))
+    return tuple(float(np.exp(logs.mean() + d)) for d in (0, -half, half))
+
 # %% ../nbs/08_report.ipynb #1c51c867
 def summarize(runs:list[dict], # the runs' metrics
              )->pd.DataFrame: # a row per model
     "Test MSE per model, mean and std over seeds, normalized and in data units; the shares' means."
     if not runs:
-        cols = ['params', 'seeds', 'test_mse', 'test_mse_std', 'test_mse_raw', 'test_mse_raw_std',
-                's_per_epoch']
+        cols = ['params', 'seeds', 'test_mse', 'test_mse_std', 'test_mse_low', 'test_mse_high',
+                'test_mse_raw', 'test_mse_raw_std', 's_per_epoch']
         return pd.DataFrame(columns=cols).rename_axis('model')
     df = pd.DataFrame(runs)
     # the attention models' shares
@@ -117,6 +132,9 @@ def summarize(runs:list[dict], # the runs' metrics
     return df.groupby('model', sort=False).agg(
         params=('params', 'first'), seeds=('seed', 'count'),
         test_mse=('test_mse', 'mean'), test_mse_std=('test_mse', 'std'),
+        # the 95% interval of the geometric mean: the one the pages compare rows with
+        test_mse_low=('test_mse', lambda s: geo_interval(s)[1]),
+        test_mse_high=('test_mse', lambda s: geo_interval(s)[2]),
         test_mse_raw=('test_mse_raw', 'mean'), test_mse_raw_std=('test_mse_raw', 'std'),
         s_per_epoch=('epoch_seconds', lambda s: sum(map(sum, s)) / sum(map(len, s))), **shares)
 
@@ -260,7 +278,7 @@ def study_markdown(table:pd.DataFrame, # from `study_table`
     pm = lambda m, s: f"{m:.3g}" + ('' if pd.isna(s) else f" ± {s:.{2 if details else 1}g}")
     plain = not details if plain is None else plain
     cols = ['task', 'model', 'seeds', 'test MSE']
-    if details: cols += ['params', 'test MSE (data units)', 'attention on its group']
+    if details: cols += ['95% interval', 'params', 'test MSE (data units)', 'attention on its group']
     body = []
     for task in dict.fromkeys(table.index.get_level_values('task')):
         rows = table.loc[task]
@@ -271,7 +289,8 @@ def study_markdown(table:pd.DataFrame, # from `study_table`
                      pm(r.test_mse, r.test_mse_std)]
             if details:  # the share on the groups the task averages over
                 share = r.get('share_kind' if task == 'unordered' else 'share_half', float('nan'))
-                cells += [f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std),
+                low, high = r.get('test_mse_low', float('nan')), r.get('test_mse_high', float('nan'))
+                cells += ['' if pd.isna(low) else f"{low:.2g} to {high:.2g}", f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std),
                           '' if pd.isna(share) else f"{share:.2f}"]
             body.append(cells)
     return _pipe_table(body, cols, [False, False] + [True] * (len(cols) - 2))
