@@ -23,7 +23,9 @@ from .checks import (
     DEVICE_TYPES, check_choice, check_flag, check_int, check_number, check_seed, check_type)
 from .files import atomic_path, is_temp, sha256_file, write_json, write_text
 from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs, toy_dataloaders
-from .models import MODELS, VARIANTS, PositionalEncoding, get_model, normalize_encodings
+from .models import (
+    MODELS, VARIANTS, PositionalEncoding, get_model, model_id, model_options, model_spec,
+    normalize_encodings)
 
 # %% ../nbs/06_folder.ipynb #cf29b5e4
 TASKS = ('unordered', 'ordered')
@@ -42,15 +44,22 @@ LOGGED_LOSSES = ('smooth', 'sum')    # fastai's smoothed loss, or the sum of an 
 LATER_FIELDS = ('recipe', 'shuffle', 'opt', 'seeding', 'logged_loss', 'encoding_norm')
 
 # %% ../nbs/06_folder.ipynb #c1f61946
+def _known_model(name)->bool:
+    "Whether `name` builds a model here: a registry name, or a builder's import path that imports."
+    try: model_options(name)
+    except (TypeError, ValueError): return False
+    return True
+
 def _check_fields(cfg):
     "Check each field of `cfg` on its own (with `attnseq.checks` where it fits), naming it."
     if cfg.task not in TASKS:
         raise ValueError(f"unknown task {cfg.task!r}: expected one of {TASKS}")
     if not cfg.models: raise ValueError("`models` must name at least one model")
-    unknown = [m for m in cfg.models if m not in MODELS and m not in VARIANTS]
+    unknown = [m for m in cfg.models if not _known_model(m)]
     if unknown:
-        raise ValueError(f"unknown model(s) {unknown}: "
-                         f"expected names among {[*MODELS, *VARIANTS]}")
+        raise ValueError(f"unknown model(s) {unknown}: expected names among {[*MODELS, *VARIANTS]}, "
+                         "models added by `register_model`, or builders' import paths "
+                         "'package.module:function'")
     if len(set(cfg.models)) < len(cfg.models):
         raise ValueError(f"`models` lists a model twice: {cfg.models}")
     if not cfg.seeds: raise ValueError("`seeds` must list at least one seed")
@@ -191,7 +200,9 @@ def save_weights(path:str|Path, # the file
     # a normalized positional encoding (Fleuret's recipe): its (mean, std) rebuild the model
     norms = {m.norm for m in model.modules() if isinstance(m, PositionalEncoding) and m.norm}
     with atomic_path(path) as tmp:
-        saved = dict(format=WEIGHTS_FORMAT, model=name, config=config, state_dict=state)
+        # what builds the model: its builder and every option, so a changed default can't change it
+        saved = dict(format=WEIGHTS_FORMAT, model=name, spec=model_spec(name), config=config,
+                     state_dict=state)
         if norms: saved['encoding_norm'] = list(norms.pop())
         try: torch.save(saved, tmp)
         except RuntimeError as e:  # torch's answer to a write that failed (a full disk)
@@ -212,7 +223,12 @@ def _read_weights(path:str|Path)->tuple[dict, torch.nn.Module]:
     if not isinstance(saved.get('model'), str) or not isinstance(saved.get('state_dict'), dict):
         raise ValueError(f"{path} is not an attnseq weights file "
                          "(it has no model name or no state_dict)")
-    model = get_model(saved['model'])
+    # rebuilt from the options it records (weights saved before model specs record none)
+    options = (saved.get('spec') or {}).get('options') or {}
+    try: model = get_model(saved['model'], **options)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{path}: weights don't fit model {saved['model']!r} as it is built "
+                         f"here: {str(e)[:200]}") from None
     if 'encoding_norm' in saved:
         try: normalize_encodings(model, *saved['encoding_norm'])
         except (TypeError, ValueError) as e:
@@ -357,6 +373,13 @@ def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
         raise ValueError(f"{f} is the metrics of {got or 'no run'}, not of {folder.name}; "
                          f"remove the folder {folder} to train that run again")
     if cid is not None and m.get('config_id') != cid: raise _other_config(f, m, cid)
+    # a run records its model's fingerprint (the shipped runs predate it): a builder or default changed
+    # makes it a run of another model; a model this process can't build is left to what builds it
+    if m.get('model_id') is not None and _known_model(m['model']) and (
+            (now := model_id(m['model'])) != m['model_id']):
+        raise ValueError(f"{f} was trained with another build of {m['model']!r} (model fingerprint "
+                         f"{m['model_id']}, now {now}): its builder or an option's default changed; "
+                         f"remove the folder {folder} to train that run again")
     for k in ('test_mse', 'test_mse_raw'):
         v = m.get(k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:

@@ -26,7 +26,8 @@ from .folder import (
 from .graphs import GraphStep
 from .learner import (
     EpochLossSum, TestCurve, deterministic, evaluate, numerics, toy_learner, torch_adam)
-from .models import count_params, get_model, has_attention, normalize_encodings
+from .models import (
+    count_params, get_model, has_attention, model_id, model_spec, normalize_encodings)
 from .shares import attention_shares
 from .stacked import stackable, stacked_learner
 
@@ -55,7 +56,8 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     folder.mkdir(parents=True, exist_ok=True)
     digest = save_weights(folder/'weights.pt', learn.model, model, asdict(cfg))
     device = str(learn.dls.device)
-    metrics = dict(model=model, seed=seed, config_id=config_id(cfg),
+    metrics = dict(model=model, seed=seed, config_id=config_id(cfg), model_id=model_id(model),
+                   model_spec=model_spec(model),
                    params=count_params(learn.model), test_mse=ev.mse, test_mse_raw=ev.mse_raw,
                    **curves, seconds=seconds, steps=steps, device=device,
                    device_name=device_name(device), numerics=settings, git_commit=git_commit(),

@@ -17,7 +17,7 @@ from .data import Normalization, ToySequences, generate_sequences
 from .files import atomic_path, write_json
 from .folder import ExperimentConfig, device_name, git_commit, make_data, read_config
 from .folder import read_results, run_weights, versions
-from .models import AttentionLayer
+from .models import attention_layers
 from .shares import shape_groups, shape_masks
 
 # %% ../nbs/16_length.ipynb #d3fbd77f
@@ -88,7 +88,7 @@ def score_at_length(model:torch.nn.Module, # a trained model
     masks = shape_masks(seqs)
     group = shape_groups(seqs, 'half' if seqs.group_by_locations else 'kind')
     inside = masks.any(1, keepdim=True)                       # [n, 1, L]: positions inside a shape
-    layer = next((m for m in model.modules() if isinstance(m, AttentionLayer)), None)
+    layer = next(iter(attention_layers(model)), None)  # any layer with an `attention` method
     maps, sums, sse = [], torch.zeros(5, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
     keep_map = lambda l, args, out: maps.append(l.attention(args[0]))
     hook = layer.register_forward_hook(keep_map) if layer else None

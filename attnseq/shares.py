@@ -56,7 +56,7 @@ def group_share(attn:torch.Tensor, # `[n, L, L]` or `[n, heads, L, L]` maps, row
     return num / den
 
 # %% ../nbs/07_shares.ipynb #215f0eaa
-def attention_shares(model:torch.nn.Module, # a model with an `AttentionLayer`
+def attention_shares(model:torch.nn.Module, # a model with a layer that gives a map (`attention_layers`)
                      seqs:ToySequences, # samples with their shape parameters, e.g. the test set
                      norm:Normalization, # the normalization the model was trained with
                      bs:int=250, # samples per forward pass
