@@ -24,11 +24,24 @@ from .learner import FastAdam, ToyLearner
 from .checks import check_number
 
 # %% ../nbs/04_stacked.ipynb #a39f3e41
+def _vmap_trial(model:nn.Module)->str|None:
+    ("Two copies of `model` through `torch.vmap` on the CPU, forward and backward: the error a stacked "
+     "run on a GPU would meet at its first step, or None.")
+    m = copy.deepcopy(model).cpu()
+    params, buffers = stack_module_state([m, m])
+    def one(p, b, x): return functional_call(m, (p, b), (x,))
+    try:
+        with torch.random.fork_rng(devices=[]), torch.enable_grad():
+            torch.vmap(one, randomness='different')(params, buffers, torch.randn(2, 2, 1, 100)).sum().backward()
+    except Exception as e:
+        return f"fails under `torch.vmap` ({type(e).__name__}: {str(e).splitlines()[0][:160]})"
+    return None
+
 def _why_not(model:nn.Module)->str|None:
     if hasattr(model, 'reset'): return 'carries a state from batch to batch'
     if any(isinstance(m, nn.RNNBase) for m in model.modules()):
         return 'has a recurrent layer, which `torch.vmap` has no rule for'
-    return None
+    return _vmap_trial(model)  # any other layer: tried on the CPU, before a GPU run
 
 def stackable(model:nn.Module)->bool:
     ("Whether `model`'s seeds can be trained stacked: no state carried from batch to batch, "
