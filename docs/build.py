@@ -39,7 +39,7 @@ TASKS = ('unordered', 'ordered')  # the study's results folders, `results/<task>
 SIDEBAR = (
     ('The study', ('20_exploring_attention', '21_positional_encoding', '22_results', '23_length_generalization',
                    '24_attention_explorer', '25_fleuret_recipe')),
-    ('Using attnseq', ('31_running', '01_data', '02_models', '03_learner', '12_runner', '13_cli', '15_study', '10_engines')),
+    ('Using attnseq', ('31_running', '01_data', '02_models', '32_your_own_model', '03_learner', '12_runner', '13_cli', '15_study', '10_engines')),
     ('Analysis', ('06_folder', '07_shares', '08_report', '17_compare', '11_explorer', '14_verify', '16_length')),
     ('Internals', ('30_development', '00_checks', '00a_files', '09_jobs', '04_stacked', '05_graphs')),
 )
