@@ -88,12 +88,14 @@ def main(task:str='unordered', # 'unordered' (the post) or 'ordered'
     try:
         if stack not in _STACKING:
             raise ValueError(f"`stack` must be 'auto', 'yes' or 'no', got {stack!r}")
+        # the options given: the others are the recipe's
+        given: dict[str, Any] = {k: v for k, v in dict(bs=bs, norm=norm, valid_pct=valid_pct,
+                                 data_seed=data_seed, opt=opt).items() if v is not None}
         sizes: dict[str, Any] = {**(QUICK if quick else {}),
                                  **({'epochs': epochs} if epochs is not None else {})}
         cfg = ExperimentConfig(task=task, models=parse_list(models, name='models'),
-                               seeds=parse_list(seeds, int, 'seeds'), bs=bs, lr=lr, device=device,
-                               recipe=recipe, norm=norm, valid_pct=valid_pct, data_seed=data_seed,
-                               opt=opt, **sizes)
+                               seeds=parse_list(seeds, int, 'seeds'), lr=lr, device=device,
+                               recipe=recipe, **sizes, **given)
         eng = EngineConfig(engine, address, cpus_per_run, gpus_per_run)
     except ValueError as e:
         print_error('attnseq', e)

@@ -96,9 +96,8 @@ def run_dataloaders(cfg:ExperimentConfig, # its split, batch size, normalization
                     seed:int, # the run's seed: its split and shuffling
                    ):
     "A run's `DataLoaders`: the experiment's data, split and shuffled by the run's seed."
-    assert cfg.valid_pct is not None and cfg.bs is not None and cfg.norm is not None  # set by the config
     return toy_dataloaders(train, test, cfg.valid_pct, cfg.bs, cfg.norm, seed=seed,
-                           device=cfg.device, shuffle=bool(cfg.shuffle))
+                           device=cfg.device, shuffle=cfg.shuffle)
 
 def run_learner(cfg:ExperimentConfig, # the experiment: its recipe's optimizer and encodings
                 dls, # the run's `DataLoaders` (`run_dataloaders`)

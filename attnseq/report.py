@@ -115,7 +115,8 @@ def geo_interval(values, # positive numbers, one per seed
     logs = np.log(v)
     if len(v) == 1: return float(v[0]), float('nan'), float('nan')
     half = stats.t.ppf((1 + level) / 2, len(v) - 1) * logs.std(ddof=1) / np.sqrt(len(v))
-    return tuple(float(np.exp(logs.mean() + d)) for d in (0, -half, half))
+    mean = logs.mean()
+    return float(np.exp(mean)), float(np.exp(mean - half)), float(np.exp(mean + half))
 
 # %% ../nbs/08_report.ipynb #1c51c867
 def summarize(runs:list[dict], # the runs' metrics
@@ -271,7 +272,7 @@ def study_table(folders:dict, # task: its results folder
 # %% ../nbs/08_report.ipynb #37fd66ef
 def study_markdown(table:pd.DataFrame, # from `study_table`
                    models:dict|None=None, # task: the models to show, in order (default: all)
-                   details:bool=False, # params, MSE in data units, group share
+                   details:bool=False, # the 95% interval, params, MSE in data units, group share
                    plain:bool|None=None, # plain names; None: plain names unless `details`
                   )->str:
     "The study as a markdown table: task, model (its plain name), seeds, test MSE as mean ± std."
@@ -290,7 +291,8 @@ def study_markdown(table:pd.DataFrame, # from `study_table`
             if details:  # the share on the groups the task averages over
                 share = r.get('share_kind' if task == 'unordered' else 'share_half', float('nan'))
                 low, high = r.get('test_mse_low', float('nan')), r.get('test_mse_high', float('nan'))
-                cells += ['' if pd.isna(low) else f"{low:.2g} to {high:.2g}", f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std),
+                cells += ['' if pd.isna(low) else f"{low:.2g} to {high:.2g}",
+                          f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std),
                           '' if pd.isna(share) else f"{share:.2f}"]
             body.append(cells)
     return _pipe_table(body, cols, [False, False] + [True] * (len(cols) - 2))
