@@ -270,6 +270,11 @@ def study_table(folders:dict, # task: its results folder
     return pd.concat(tables, names=['task', 'model'])
 
 # %% ../nbs/08_report.ipynb #37fd66ef
+def _span(low:float, high:float)->str:
+    "'0.00057 to 0.00084': two significant digits, or as many more as tell the ends apart (up to 4)."
+    d = next((d for d in (2, 3) if f"{low:.{d}g}" != f"{high:.{d}g}"), 4)
+    return f"{low:.{d}g} to {high:.{d}g}"
+
 def study_markdown(table:pd.DataFrame, # from `study_table`
                    models:dict|None=None, # task: the models to show, in order (default: all)
                    details:bool=False, # the 95% interval, params, MSE in data units, group share
@@ -291,7 +296,7 @@ def study_markdown(table:pd.DataFrame, # from `study_table`
             if details:  # the share on the groups the task averages over
                 share = r.get('share_kind' if task == 'unordered' else 'share_half', float('nan'))
                 low, high = r.get('test_mse_low', float('nan')), r.get('test_mse_high', float('nan'))
-                cells += ['' if pd.isna(low) else f"{low:.2g} to {high:.2g}",
+                cells += ['' if pd.isna(low) else _span(low, high),
                           f"{int(r.params):,}", pm(r.test_mse_raw, r.test_mse_raw_std),
                           '' if pd.isna(share) else f"{share:.2f}"]
             body.append(cells)
