@@ -181,6 +181,11 @@ def clean_output(out):
     # a chart saved as HTML only (altair's html renderer): its spec sits in the script that would load vega from a CDN
     html = data.get('text/html', '')
     html = ''.join(html) if isinstance(html, list) else html
+    # fastprogress's bars, live while a cell trains: nothing to read on a page (the runs' lines on stdout stay)
+    plain = ''.join(data.get('text/plain', ''))
+    if re.search(r'<progress|^\s*<div>\s*</div>\s*$', html) or ('text/html' in data and not html.strip()
+                                                               and plain == '<IPython.core.display.HTML object>'):
+        return None
     if (svg := chart_svg(data)) is None and (chart := embedded_chart(html)): svg = chart_svg(chart)
     if svg is not None: data = {'image/svg+xml': svg}
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}

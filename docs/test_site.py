@@ -163,8 +163,9 @@ BOLD = re.compile(r'\*\*\w+\*\*')  # markdown's bold left as text, in a heading 
 SEARCHES = {'generate_sequences': 'data.html', 'LSTM': 'models.html', 'attention': 'models.html',
             'run_experiment': 'runner.html', 'Widget': CHECK_NB.replace('.ipynb', '.html')}
 
-# a Python object's text where its picture should be: altair's `alt.Chart(...)`, matplotlib's `<Figure size 700x300 ...>`
-OBJECT_TEXT = re.compile(r'\balt\.\w*Chart\(|<Figure size|<matplotlib\.|<Axes\b')
+# a Python object's text where its picture should be: altair's `alt.Chart(...)`, matplotlib's `<Figure size 700x300 ...>`;
+# what a training's progress bar leaves: IPython's `<IPython.core.display.HTML object>`, fastprogress's `<div></div>`
+OBJECT_TEXT = re.compile(r'\balt\.\w*Chart\(|<Figure size|<matplotlib\.|<Axes\b|<IPython\.core\.|<div></div>')
 # fastai's callback events: the names a `Callback`'s methods have, never parameters of a signature a reader calls
 EVENTS = re.compile(r'[(,]\s*((?:before|after)_(?:create|fit|epoch|train|batch|pred|loss|backward|step|validate|cancel_\w+))\b')
 LEGIBLE = 1.6  # a figure's file may be this many times wider than it is shown: more, and its text shrinks below ~60%
