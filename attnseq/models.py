@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .checks import check_flag, check_int, check_number, check_tensor, check_type
+from .data import _affine
 
 # %% ../nbs/02_models.ipynb #8694ad84
 def check_input(x:torch.Tensor,        # the batch a model receives
@@ -352,9 +353,7 @@ class PositionalEncoding(nn.Module):
                )->torch.Tensor:        # `[bs, c + n_channels, L]`
         "Append the encoding of the input's positions to its channels."
         enc = self.encoding(x.shape[-1], x.device, x.dtype)  # [n, L]
-        if self.norm is not None:  # as the input's: (code - mean) / std, in the input's dtype
-            m, s = (torch.tensor(v, dtype=x.dtype, device=x.device) for v in self.norm)
-            enc = (enc - m) / s
+        if self.norm is not None: enc = _affine(enc, *self.norm)  # the input's normalization, as it is done
         # [bs, c, L] + [bs, n, L] -> [bs, c+n, L]
         return torch.cat([x, enc.expand(x.shape[0], -1, -1)], dim=1)
 

@@ -55,10 +55,11 @@ class StackedModel(nn.Module):
         super().__init__()
         models = list(models)
         if not models: raise ValueError("`models` must hold at least one model")
+        # one architecture, so one model says whether it stacks (its vmap trial runs once)
+        if (why := _why_not(models[0])) is not None:
+            raise ValueError(f"{type(models[0]).__name__} {why}: it can't be stacked; "
+                             f"train its seeds one by one")
         for m in models:
-            if (why := _why_not(m)) is not None:
-                raise ValueError(f"{type(m).__name__} {why}: it can't be stacked; "
-                                 f"train its seeds one by one")
             if type(m) is not type(models[0]) or (
                     [(k, v.shape) for k, v in m.state_dict().items()]
                     != [(k, v.shape) for k, v in models[0].state_dict().items()]):
