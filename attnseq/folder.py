@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['TASKS', 'POST_MODELS', 'RECIPES', 'OPTIMIZERS', 'SEEDINGS', 'LOGGED_LOSSES', 'FROM_RECIPE', 'LATER_FIELDS', 'QUICK',
            'WEIGHTS_FORMAT', 'GROWS', 'ExperimentConfig', 'run_name', 'run_dir', 'init_model', 'make_data', 'run_model',
-           'save_weights', 'load_weights', 'versions', 'git_commit', 'device_name', 'config_id', 'read_config',
-           'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'score_weights', 'run_weights',
-           'FolderBusy', 'folder_lock']
+           'save_weights', 'load_weights', 'versions', 'git_commit', 'device_name', 'config_json', 'config_id',
+           'read_config', 'prepare_folder', 'finished_run', 'remove_stale_temps', 'read_results', 'score_weights',
+           'run_weights', 'FolderBusy', 'folder_lock']
 
 # %% ../nbs/06_folder.ipynb #ce2c43fb
 import contextlib, functools, hashlib, json, math, os, platform, subprocess
@@ -25,8 +25,8 @@ from .checks import (
 from .files import atomic_path, is_temp, sha256_file, write_json, write_text
 from .data import NORM_MODES, ToySequences, generate_sequences, split_idxs, toy_dataloaders
 from .models import (
-    MODELS, VARIANTS, PositionalEncoding, get_model, model_id, model_options, model_spec,
-    normalize_encodings)
+    MODELS, SHIPPED_MODELS, VARIANTS, PositionalEncoding, get_model, model_entry, model_from_spec, model_id, model_json,
+    model_options, model_spec, normalize_encodings)
 
 # %% ../nbs/06_folder.ipynb #cf29b5e4
 TASKS = ('unordered', 'ordered')
@@ -106,7 +106,7 @@ def _check_config(cfg):
 class ExperimentConfig:
     "Everything that defines an experiment; saved beside its results."
     task: str = 'unordered'         # 'unordered' (by kind, as in the post) or 'ordered' (by half)
-    models: tuple = POST_MODELS     # `get_model` names, variants too: a run per model and seed
+    models: tuple = POST_MODELS     # models' names, import paths or `ModelSpec`s: a run per model and seed
     seeds: tuple = (0,)             # each seeds a run's initial weights, split and shuffling
     epochs: int = FROM_RECIPE      # passes over the training samples; None: the recipe's (50; 250)
     lr: float = 1e-3                # flat learning rate
@@ -127,9 +127,11 @@ class ExperimentConfig:
     def __post_init__(self):
         for name in ('models', 'seeds'):  # lists become tuples, so configs compare and hash
             v = getattr(self, name)
-            if not isinstance(v, (str, int, tuple, list)):
+            if not isinstance(v, (str, int, dict, tuple, list)):
                 raise ValueError(f"`{name}` must be a list, got {type(v).__name__} {v!r}")
-            object.__setattr__(self, name, (v,) if isinstance(v, (str, int)) else tuple(v))
+            object.__setattr__(self, name, (v,) if isinstance(v, (str, int, dict)) else tuple(v))
+        try: object.__setattr__(self, 'models', tuple(model_entry(m) for m in self.models))
+        except (TypeError, ValueError) as e: raise ValueError(f"`models`: {e}") from None
         if not isinstance(self.recipe, str) or self.recipe not in RECIPES:
             raise ValueError(f"`recipe` must be one of {', '.join(map(repr, RECIPES))}, "
                              f"got {self.recipe!r}")
@@ -154,7 +156,7 @@ def run_dir(out:str|Path, model:str, seed:int)->Path:
     return Path(out)/'runs'/run_name(model, seed)
 
 # %% ../nbs/06_folder.ipynb #264498de
-def init_model(name:str, # a registry name
+def init_model(name:str, # a model's name or a `ModelSpec`
                seed:int, # seed of the initial weights
               )->torch.nn.Module:
     "`get_model(name)` with its initial weights drawn from `seed`, sparing torch's global RNG."
@@ -177,7 +179,7 @@ def _draw_data(cfg:ExperimentConfig)->tuple[ToySequences, ToySequences, torch.Ge
             generate_sequences(cfg.n_test, ordered, generator=g), g)
 
 def run_model(cfg:ExperimentConfig, # the experiment: its `seeding`
-              name:str, # a registry name
+              name:str, # a model's name or a `ModelSpec`
               seed:int, # the run's seed
              )->torch.nn.Module:
     ("A run's model with its initial weights: drawn from the run's seed (`seeding='run'`), or "
@@ -193,7 +195,7 @@ WEIGHTS_FORMAT = 'attnseq-weights/1'
 
 def save_weights(path:str|Path, # the file
                  model:torch.nn.Module, # the trained model
-                 name:str, # its name in the registry, to rebuild it
+                 name:str, # its name or `ModelSpec`: what rebuilds it
                  config:dict, # the experiment's config, as a dict
                 )->str: # the file's SHA-256, for the run's `metrics.json` to record
     "Save `model`'s weights with its registry `name` and the experiment `config`, atomically."
@@ -203,7 +205,7 @@ def save_weights(path:str|Path, # the file
     norms = {m.norm for m in model.modules() if isinstance(m, PositionalEncoding) and m.norm}
     with atomic_path(path) as tmp:
         # what builds the model: its builder and every option, so a changed default can't change it
-        saved = dict(format=WEIGHTS_FORMAT, model=name, spec=model_spec(name), config=config,
+        saved = dict(format=WEIGHTS_FORMAT, model=str(name), spec=model_spec(name), config=config,
                      state_dict=state)
         if norms: saved['encoding_norm'] = list(norms.pop())
         try: torch.save(saved, tmp)
@@ -225,9 +227,12 @@ def _read_weights(path:str|Path)->tuple[dict, torch.nn.Module]:
     if not isinstance(saved.get('model'), str) or not isinstance(saved.get('state_dict'), dict):
         raise ValueError(f"{path} is not an attnseq weights file "
                          "(it has no model name or no state_dict)")
-    # rebuilt from the options it records (weights saved before model specs record none)
-    options = (saved.get('spec') or {}).get('options') or {}
-    try: model = get_model(saved['model'], **options)
+    # rebuilt from the builder and options it records (weights saved before model specs: from the name)
+    if ('spec' in saved and saved['model'] in SHIPPED_MODELS
+            and model_spec(saved['model'])['builder'] != (saved['spec'] or {}).get('builder')):
+        raise ValueError(f"{path}: weights don't fit model {saved['model']!r}: they record the builder "
+                         f"{(saved['spec'] or {}).get('builder')!r}")
+    try: model = model_from_spec(saved['spec'], saved['model']) if 'spec' in saved else get_model(saved['model'])
     except (TypeError, ValueError) as e:
         raise ValueError(f"{path}: weights don't fit model {saved['model']!r} as it is built "
                          f"here: {str(e)[:200]}") from None
@@ -283,9 +288,13 @@ def device_name(device:str|torch.device|None)->str:
 # a results folder can gain models and seeds; every other field of its config is fixed
 GROWS = ('models', 'seeds')
 
+def config_json(cfg:ExperimentConfig)->dict:
+    "`cfg` as its `config.json` holds it: every field, a `ModelSpec` as a table (`model_json`)."
+    return {**asdict(check_type(cfg, 'cfg', ExperimentConfig)), 'models': [model_json(m) for m in cfg.models]}
+
 def config_id(cfg:ExperimentConfig|dict)->str:
     "A fingerprint of the config fields that change a run's numbers (all but `GROWS`)."
-    d = asdict(cfg) if isinstance(cfg, ExperimentConfig) else dict(cfg)
+    d = config_json(cfg) if isinstance(cfg, ExperimentConfig) else dict(cfg)
     post = {'recipe': 'post', **RECIPES['post']}
     # a field added later counts where it differs from the post's: the shipped runs keep their ids
     fixed = {f.name: d.get(f.name, post.get(f.name)) for f in fields(ExperimentConfig)
@@ -333,11 +342,11 @@ def prepare_folder(out:str|Path, # the results folder
     except OSError as e:
         raise OSError(f"can't create the output folder {out}: {e.strerror}") from None
     if not os.access(out, os.W_OK): raise OSError(f"the output folder {out} is not writable")
-    cfg_file, want = out/'config.json', json.loads(json.dumps(asdict(cfg)))
+    cfg_file, want = out/'config.json', json.loads(json.dumps(config_json(cfg)))
     if cfg_file.exists():
         have = read_config(out)
         # a field added later and missing there is the post's (`LATER_FIELDS`)
-        was = json.loads(json.dumps(asdict(ExperimentConfig(**have))))
+        was = json.loads(json.dumps(config_json(ExperimentConfig(**have))))
         diff = {k: (was.get(k), v) for k, v in want.items()
                 if k not in GROWS and was.get(k) != v}
         if diff:
@@ -345,7 +354,15 @@ def prepare_folder(out:str|Path, # the results folder
             raise ValueError(f"{out} holds results of another config "
                              f"(differs in {', '.join(diff)}: {what}); "
                              "use another output folder or remove that one")
-        grown = {k: list(dict.fromkeys([*(have.get(k) or []), *want[k]])) for k in GROWS}
+        # a model's name means one model in a folder: the options behind a label can't change
+        old = {str(m): model_json(m) for m in ExperimentConfig(**have).models}
+        new = {str(m): model_json(m) for m in cfg.models}
+        if changed := [m for m in new if m in old and old[m] != new[m]]:
+            m = changed[0]
+            raise ValueError(f"{out} holds runs of the model {m!r} built as {old[m]}, here {new[m]}: "
+                             "give this one another label, or use another output folder")
+        grown = {'models': [*was['models'], *(new[m] for m in new if m not in old)],
+                 'seeds': list(dict.fromkeys([*have['seeds'], *want['seeds']]))}
         if any(grown[k] != have.get(k) for k in GROWS): write_json(cfg_file, {**have, **grown})
     else: write_json(cfg_file, want)
     return out
@@ -363,6 +380,7 @@ def _other_config(f:Path, m:dict, cid:str)->ValueError:
 
 def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
               cid:str|None=None, # the folder's `config_id`: a run of another config is refused
+              model:str|None=None, # the folder's entry for its model (a `ModelSpec` builds with options); None: its name
              )->dict|None:
     "The finished run's metrics in `folder`, else None; a run that belongs elsewhere is refused."
     f = folder/'metrics.json'
@@ -377,8 +395,9 @@ def finished_run(folder:Path, # a run's folder, `<model>-s<seed>`
     if cid is not None and m.get('config_id') != cid: raise _other_config(f, m, cid)
     # a run records its model's fingerprint (the shipped runs predate it): a builder or default changed
     # makes it a run of another model; a model this process can't build is left to what builds it
-    if m.get('model_id') is not None and _known_model(m['model']) and (
-            (now := model_id(m['model'])) != m['model_id']):
+    build = m['model'] if model is None else model
+    if m.get('model_id') is not None and _known_model(build) and (
+            (now := model_id(build)) != m['model_id']):
         raise ValueError(f"{f} was trained with another build of {m['model']!r} (model fingerprint "
                          f"{m['model_id']}, now {now}): its builder or an option's default changed; "
                          f"remove the folder {folder} to train that run again")
@@ -405,8 +424,9 @@ def read_results(out:str|Path, # a results folder
     out = Path(out)
     cfg = read_config(out)
     cid = config_id(cfg)
-    runs = [m for f in sorted((out/'runs').glob('*'))
-            if f.is_dir() and (m := finished_run(f)) is not None]
+    models = {str(e): e for e in ExperimentConfig(**cfg).models}  # a label: what builds it
+    runs = [m for f in sorted((out/'runs').glob('*')) if f.is_dir() and
+            (m := finished_run(f, model=models.get(f.name.rpartition('-s')[0]))) is not None]
     ids = {m.get('config_id') for m in runs}
     if len(runs) > 1 and len(ids) == 1 and cid not in ids:
         # every run agrees, config.json alone differs: it is what changed
@@ -417,12 +437,12 @@ def read_results(out:str|Path, # a results folder
         if m.get('config_id') != cid:
             raise _other_config(run_dir(out, m['model'], m['seed'])/'metrics.json', m, cid)
     for m in runs:  # a folder lists every model and seed it holds (`prepare_folder`)
-        if m['model'] not in cfg['models'] or m['seed'] not in cfg['seeds']:
+        if m['model'] not in models or m['seed'] not in cfg['seeds']:
             raise ValueError(f"{out/'runs'/run_name(m['model'], m['seed'])} is not a run of "
-                             f"{out/'config.json'} (models {cfg['models']}, "
+                             f"{out/'config.json'} (models {list(models)}, "
                              f"seeds {cfg['seeds']}): remove it, or train it into the folder "
                              "with the runner")
-    order = {m: i for i, m in enumerate(cfg['models'])}
+    order = {m: i for i, m in enumerate(models)}
     return sorted(runs, key=lambda r: (order.get(r['model'], len(order)), r['model'], r['seed']))
 
 # %% ../nbs/06_folder.ipynb #5e81f956
@@ -451,7 +471,9 @@ def _named_run(out:str|Path, name:str)->dict:
     if not (sep and model and seed.isdigit()):
         raise ValueError(f"`run` must be a run's metrics or its name '<model>-s<seed>', "
                          f"got {name!r}")
-    run = finished_run(run_dir(out, model, int(seed)), config_id(read_config(out)))
+    cfg = ExperimentConfig(**read_config(out))
+    run = finished_run(run_dir(out, model, int(seed)), config_id(cfg),
+                       next((m for m in cfg.models if m == model), None))
     if run is None: raise ValueError(f"{out} holds no finished run {name}")
     return run
 

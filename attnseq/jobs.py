@@ -8,7 +8,7 @@ __all__ = ['RunFailed', 'check_graph', 'EpochBar', 'run_dataloaders', 'run_learn
 
 # %% ../nbs/09_jobs.ipynb #8b502599
 import math, time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -21,8 +21,8 @@ from .checks import check_device, check_flag, check_seed, check_type
 from .data import ToySequences, toy_dataloaders
 from .files import write_json
 from .folder import (
-    ExperimentConfig, config_id, device_name, git_commit, init_model, run_dir, run_model, run_name,
-    save_weights, versions)
+    ExperimentConfig, config_id, config_json, device_name, git_commit, init_model, run_dir, run_model,
+    run_name, save_weights, versions)
 from .graphs import GraphStep
 from .learner import (
     EpochLossSum, TestCurve, deterministic, evaluate, numerics, toy_learner, torch_adam)
@@ -54,7 +54,7 @@ def _finish_run(cfg:ExperimentConfig, model:str, seed:int, learn, test:ToySequen
     ev = evaluate(learn)  # after reading the recorder: get_preds logs a row of its own
     _check_trained(run_name(model, seed), steps, curves, ev.mse)
     folder.mkdir(parents=True, exist_ok=True)
-    digest = save_weights(folder/'weights.pt', learn.model, model, asdict(cfg))
+    digest = save_weights(folder/'weights.pt', learn.model, model, config_json(cfg))
     device = str(learn.dls.device)
     metrics = dict(model=model, seed=seed, config_id=config_id(cfg), model_id=model_id(model),
                    model_spec=model_spec(model),

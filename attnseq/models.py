@@ -8,12 +8,13 @@ __all__ = ['pos_encodings', 'MODELS', 'VARIANTS', 'SHIPPED_MODELS', 'check_input
            'sinusoidal_encoding', 'PositionalEncoding', 'BinaryEncoding', 'SinusoidalEncoding', 'normalize_encodings',
            'positional_encoding', 'cnn_model', 'attention_model', 'lstm_model', 'lstm_fair_model', 'import_builder',
            'model_options', 'get_model', 'attention_layers', 'attention_maps', 'has_attention', 'check_model',
-           'register_model', 'model_spec', 'model_id']
+           'register_model', 'model_spec', 'model_id', 'model_from_spec', 'ModelSpec', 'model_entry', 'model_json']
 
 # %% ../nbs/02_models.ipynb #94f338a2
 import hashlib, importlib, inspect, json, math, re
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -493,8 +494,8 @@ def lstm_fair_model(hidden_size:int=42,         # hidden size of each direction
     return ToyModel(*first, BiLSTM(in_channels, hidden_size, n_layers))
 
 # %% ../nbs/02_models.ipynb #31472970
-MODELS = {'cnn': cnn_model, 'attention': attention_model,
-          'lstm': lstm_model, 'lstm_fair': lstm_fair_model}
+MODELS: dict[str, Callable] = {'cnn': cnn_model, 'attention': attention_model,
+                               'lstm': lstm_model, 'lstm_fair': lstm_fair_model}
 
 # named variants, so an experiment can list them by name: (model, its options);
 # 'attention_fleuret' is Fleuret's: no ReLU after the attention, 54,081 parameters
@@ -528,6 +529,10 @@ def import_builder(path:str, # 'package.module:function'
     return obj
 
 def _builder(name:str)->tuple: # (the function that builds `name`, the options its name sets)
+    if isinstance(getattr(name, 'options', None), dict):  # a `ModelSpec` (below): its model's, its own on top
+        spec: Any = name
+        build, preset = _builder(spec.name)
+        return build, {**preset, **spec.options}
     check_type(name, 'name', str)
     if name in MODELS: return MODELS[name], {}
     if name in VARIANTS: return MODELS[VARIANTS[name][0]], VARIANTS[name][1]
@@ -535,7 +540,7 @@ def _builder(name:str)->tuple: # (the function that builds `name`, the options i
     raise ValueError(f"unknown model {name!r}; valid: {', '.join([*MODELS, *VARIANTS])}, a model "
                      "added by `register_model`, or a builder's import path 'package.module:function'")
 
-def model_options(name:str, # a name in `MODELS` or `VARIANTS`
+def model_options(name:str, # a name `get_model` takes
                  )->dict:   # each option's default
     "The options of the model called `name`, with their defaults (a variant's as it sets them)."
     build, preset = _builder(name)
@@ -638,9 +643,96 @@ def model_spec(name:str, # a model's name
               )->dict: # its builder's import path and every option's value
     "What builds the model called `name`: its builder (`module:function`) and all its options."
     build, _ = _builder(name)
-    return dict(builder=f"{build.__module__}:{build.__qualname__}",
+    return dict(builder=_path(build),
                 options={k: _json_safe(v) for k, v in model_options(name).items()})
 
 def model_id(name:str)->str:
     "A fingerprint of `model_spec(name)`: it changes when the builder or any option's default does."
     return hashlib.sha256(json.dumps(model_spec(name), sort_keys=True).encode()).hexdigest()[:12]
+
+def _path(build:Callable)->str: return f"{build.__module__}:{build.__qualname__}"
+
+def model_from_spec(spec:dict, # what `model_spec` recorded: `builder` and `options`
+                    name:str|None=None, # the model's name: a builder registered so, if `builder` can't be found
+                   )->nn.Module:
+    ("The model `spec` records: its builder (one `register_model` gave a name in this process, or "
+     "imported by its path) with the recorded options, the defaults it has now left alone.")
+    if (not isinstance(spec, dict) or not isinstance(spec.get('builder'), str)
+            or not isinstance(spec.get('options'), dict)):
+        raise ValueError(f"`spec` must be a dict with `builder` and `options`, as `model_spec` records, got {spec!r}")
+    path = spec['builder']
+    build = next((b for b in MODELS.values() if _path(b) == path), None)
+    if build is None:
+        try: build = import_builder(path)
+        except ValueError:  # a function of a notebook has no path to import: the one registered as `name`
+            if name not in MODELS: raise
+            build = MODELS[name]
+    now = {k: _json_safe(p.default) for k, p in inspect.signature(build).parameters.items()}
+    if unknown := [k for k in spec['options'] if k not in now]:
+        raise ValueError(f"{path} takes no option {unknown[0]!r} now: its options were {', '.join(spec['options'])}")
+    # a default recorded as it is now is left to the builder (a value JSON couldn't record stays native)
+    return build(**{k: v for k, v in spec['options'].items() if v != now[k]})
+
+# %% ../nbs/02_models.ipynb #a944fa5e
+_OPTION = (type(None), bool, int, float, str)  # what JSON records as it is
+
+def _check_option(model:str, k:str, v):
+    "Refuse an option's value that a config file couldn't record: JSON's scalars and lists of them only."
+    ok = isinstance(v, _OPTION) or (isinstance(v, list) and all(isinstance(o, _OPTION) for o in v))
+    if not ok or (isinstance(v, float) and not math.isfinite(v)):
+        raise ValueError(f"option {k!r} of {model!r} must be a number, a string, a bool, None or a list "
+                         f"of them (a config records it as JSON), got {type(v).__name__} {v!r}")
+
+def _label_part(v)->str: return re.sub(r'[^A-Za-z0-9]+', '_', str(v)).strip('_') or 'x'
+
+class ModelSpec(str):
+    ("A model with options, as an experiment lists it: a `str` (the name its runs take, `label`) "
+     "that knows what builds it (`name`, a model's name or a builder's import path) and its `options`.")
+    _name: str
+    _options: dict
+    def __new__(cls, name:str, # what builds it: a name `get_model` takes, or a builder's import path
+                options:dict|None=None, # options of that model, as `get_model` takes them
+                label:str|None=None, # its runs' name, `<label>-s<seed>`; None: from `name` and the options
+               ):
+        valid = model_options(check_type(name, 'name', str))
+        options = dict(check_type({} if options is None else options, 'options', dict))
+        for k, v in options.items():
+            if k not in valid:
+                raise ValueError(f"unknown option {k!r} for {name!r}; valid: {', '.join(valid)}")
+            _check_option(name, k, v)
+        if label is None:  # a builder's import path: its function's name
+            base = name.rpartition(':')[2].rpartition('.')[2] if ':' in name else name
+            label = '_'.join([base, *(f"{k}_{_label_part(options[k])}" for k in sorted(options))])
+        if not isinstance(label, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_]*', label):
+            raise ValueError(f"`label` must be letters, digits and '_', starting with a letter, got {label!r}")
+        if (label in MODELS or label in VARIANTS) and (label != name or options):
+            raise ValueError(f"`label` {label!r} is the name of another model: give this one a label of its own")
+        self = super().__new__(cls, label)
+        self._name, self._options = name, options
+        return self
+
+    @property
+    def name(self)->str: return self._name
+    @property
+    def options(self)->dict: return dict(self._options)
+    @property
+    def label(self)->str: return str(self)
+    def __reduce__(self): return (ModelSpec, (self._name, self._options, str(self)))  # pickles, copies
+    def __repr__(self)->str: return f"ModelSpec({self._name!r}, {self._options!r}, label={str(self)!r})"
+
+def model_entry(m, # a name, a builder's import path, a dict with `name`, `options`, `label`, or a `ModelSpec`
+               )->str: # the name, or a `ModelSpec`
+    "One entry of an experiment's `models` as a config holds it: a plain name, or a `ModelSpec`."
+    if isinstance(m, ModelSpec): return m
+    if isinstance(m, str): return ModelSpec(m) if ':' in m else m
+    if not isinstance(m, dict) or not isinstance(m.get('name'), str) or set(m) - {'name', 'options', 'label'}:
+        raise ValueError(f"a model must be a name, an import path 'package.module:function', or a table "
+                         f"with `name` and optional `options` and `label`, got {m!r}")
+    if not m.get('options') and m.get('label') is None and ':' not in m['name']: return m['name']
+    return ModelSpec(m['name'], m.get('options'), m.get('label'))
+
+def model_json(m:str, # an entry of `models`: a name or a `ModelSpec`
+              )->str|dict: # what a config file records
+    "What a config file records for `m`: a name as it is, a `ModelSpec` as a table."
+    if not isinstance(m, ModelSpec): return check_type(m, 'm', str)
+    return {'name': m.name, **({'options': m.options} if m.options else {}), 'label': m.label}

@@ -8,7 +8,6 @@ __all__ = ['run_predictions', 'ExperimentRefused', 'check_setup', 'run_experimen
 
 # %% ../nbs/12_runner.ipynb #63beac8d
 import contextlib, dataclasses, json, math, os, tempfile, warnings
-from dataclasses import asdict
 from pathlib import Path
 
 import altair as alt
@@ -22,9 +21,10 @@ from .engines import EngineConfig, check_address, run_jobs
 from .explorer import explorer_chart, explorer_data, explorer_html
 from .files import atomic_path, write_json, write_text
 from .folder import (
-    ExperimentConfig, config_id, device_name, finished_run, folder_lock, git_commit,
+    ExperimentConfig, config_id, config_json, device_name, finished_run, folder_lock, git_commit,
     make_data, prepare_folder, read_config, read_results, remove_stale_temps, run_dir, run_name,
     run_weights, versions)
+from .models import model_json
 from .jobs import RunFailed, check_graph, plan_jobs, run_dataloaders
 from .learner import evaluate, toy_learner
 from .models import attention_maps, has_attention
@@ -41,7 +41,7 @@ def run_predictions(out:str|Path, # the results folder
                    )->torch.Tensor: # `[n_test, L]` predictions, normalized units
     "A finished run's test predictions, recomputed from its weights as the run computed them."
     folder = run_dir(out, model, seed)
-    run = finished_run(folder, config_id(cfg))
+    run = finished_run(folder, config_id(cfg), next((m for m in cfg.models if m == model), None))
     if run is None: raise ValueError(f"{folder} holds no finished run")
     learn = toy_learner(run_dataloaders(cfg, train, test, seed), run_weights(out, run), lr=cfg.lr)
     with learn.no_bar(): ev = evaluate(learn)
@@ -130,7 +130,7 @@ def run_experiment(cfg:ExperimentConfig=ExperimentConfig(), # what to run
         todo = [(m, s) for s in cfg.seeds for m in cfg.models]
         # what a killed writer left: nobody else writes in a folder this process holds
         remove_stale_temps(out)
-        finished = {k: finished_run(run_dir(out, *k), config_id(cfg)) for k in todo}
+        finished = {k: finished_run(run_dir(out, *k), config_id(cfg), k[0]) for k in todo}
         runs = {k: m for k, m in finished.items() if m is not None}
         _warn_threads(out, todo, runs, engine.cpus_per_run if engine.engine == 'ray' else None)
         kept = [run_name(m, s) for m, s in todo if (m, s) in runs]
@@ -179,7 +179,7 @@ def write_results(out:str|Path, # a results folder
     figs = _figures(out, cfg, runs, train, test, norm) if figures and runs else {}
     data = dict(train=[checksum(t) for t in train], test=[checksum(t) for t in test],
                 norm=dict(mean=norm.mean, std=norm.std, mode=norm.mode))
-    results = dict(config=asdict(cfg), config_id=config_id(cfg), versions=versions(),
+    results = dict(config=config_json(cfg), config_id=config_id(cfg), versions=versions(),
                    device=device_name(cfg.device), threads=_thread_counts(runs),
                    git_commit=git_commit(), data=data,
                    summary=json.loads(table.to_json(orient='index')), runs=runs,
@@ -211,8 +211,12 @@ def read_or_run(cfg:ExperimentConfig, # the runs wanted: its models and seeds
     out = Path(out)
     check_type(cfg, 'cfg', ExperimentConfig)
     if (out/'config.json').exists():
-        # another config is refused by `run_experiment`, naming what differs
-        if config_id(read_config(out)) != config_id(cfg):
+        # another config, or a model of the same name built otherwise, is refused by
+        # `run_experiment`, naming what differs
+        have = read_config(out)
+        there = {str(m): model_json(m) for m in ExperimentConfig(**have).models}
+        if (config_id(have) != config_id(cfg)
+                or any(there.get(m, model_json(m)) != model_json(m) for m in cfg.models)):
             return run_experiment(cfg, out, figures=figures)
         done = {(r['model'], r['seed']): r for r in read_results(out)
                 if r.get('config_id') == config_id(cfg)}

@@ -81,7 +81,8 @@ def verify_runs(folder:str|Path, # a results folder
             model, seed = _parse_run(n)
             rec = done[n]
             seeds = tuple(rec.get('stacked') or (seed,))
-            one = dataclasses.replace(cfg, models=(model,), seeds=seeds)
+            # the folder's model of that name, with any options it was built with
+            one = dataclasses.replace(cfg, models=tuple(m for m in cfg.models if m == model), seeds=seeds)
             with _threads(rec.get('numerics', {}).get('threads', torch.get_num_threads())):
                 run_experiment(one, Path(tmp)/n, figures=False, stack=len(seeds) > 1,
                                graph=rec.get('graph') is not None)

@@ -175,7 +175,7 @@ n_test = 100
 out = "{root}/unordered"
 
 [tasks.ordered]
-models = ["lstm"]
+models = ["lstm", {{name = "cnn", options = {{ks = 3}}, label = "cnn3"}}]
 seeds = [0, 1]
 epochs = 2
 n_train = 400
@@ -186,6 +186,7 @@ out = "{root}/ordered"
 
 def test_study_on_ray_equals_local(local_ray, tmp_path):
     "A study's tasks trained by Ray give the local engine's runs at one thread and the same study table."
+    # a model with options (`ModelSpec`) travels to Ray's workers with them: cnn3 is a CNN with kernels of 3
     texts = {}
     for name, engine in (('local', None), ('ray', RAY)):
         f = tmp_path/f'{name}.toml'
@@ -200,3 +201,5 @@ def test_study_on_ray_equals_local(local_ray, tmp_path):
     for task in ('unordered', 'ordered'):
         for x, y in zip(read_results(tmp_path/'local'/task), read_results(tmp_path/'ray'/task), strict=True):
             for k in ('test_mse', 'train_loss', 'valid_loss', 'test_loss'): assert x[k] == y[k], (task, k)
+    cnn3 = [r for r in read_results(tmp_path/'ray'/'ordered') if r['model'] == 'cnn3']
+    assert [(r['seed'], r['params'], r['model_spec']['options']['ks']) for r in cnn3] == [(0, 37_505, 3), (1, 37_505, 3)]
