@@ -601,8 +601,9 @@ def main(shots:Path, src:Path, built:Path|None=None):
                 check(f'{html} shows something under each of its sections', not got['empty_sections'], got['empty_sections'])
                 check(f'{html} has tables without empty header rows or NaN cells', not got['table_faults'], sorted(set(got['table_faults'])))
                 check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
-            check(f'each model keeps one colour, MODEL_COLORS\', across the site: {sum(colours_read.values())} model labels read in '
-                  f'{len(colours_read)} figures', bool(colours_read) and all(not f for f, _ in colour_cache.values()))
+            check(f'each model keeps its one colour (MODEL_COLORS) across the site: {sum(colours_read.values())} model labels read in '
+                  f'{len(colours_read)} figures', bool(colours_read) and all(not f for f, _ in colour_cache.values()),
+                  sorted(src.rsplit('/', 1)[-1] for src, (f, _) in colour_cache.items() if f) or 'no model label read in any figure')
             check(f'every page has its own title ({len(titles)} titles)', not (same := {t: h for t, h in titles.items() if len(h) > 1}), same)
             check(f'no figure shrinks its text below ~{100 / LEGIBLE:.0f}% at 1280 px (file at most {LEGIBLE}x its shown width)',
                   not legible_faults, legible_faults)
