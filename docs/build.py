@@ -7,14 +7,16 @@ Three steps:
 2. `_proc/`'s Quarto-only markup is turned into plain notebooks Sphinx reads: the title cell becomes a
    heading, `#|` directives become cell tags, `show_doc` output becomes markdown cells (so the API
    sections are real page sections; their signatures plain code, their names escaped), links to the
-   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN),
+   online site become relative, altair charts become static SVG (vl-convert, no vega JavaScript and no CDN; PNG where the
+   SVG would pass SVG_MAX bytes, a mark per cell of a heatmap), their text at least CHART_FONT px in the column (the build stops on
+   a chart whose text is smaller),
    a reference page names its module under its title, inline code naming a notebook (`22_results`) links to its page.
 3. Sphinx + myst-nb (theme furo, settings in docs/conf.py) renders the site into `_docs/` from the
    saved outputs; no notebook is executed again.
 Then `nbs/images/` is copied beside the pages, and the attention explorer (`images/explorer.html`, which
 `attention_explorer.html` embeds) is drawn again from the shipped results, `results/<task>`.
 """
-import argparse, dataclasses, importlib, inspect, json, os, re, shutil, sys, tempfile
+import argparse, base64, dataclasses, importlib, inspect, json, os, re, shutil, sys, tempfile
 from pathlib import Path
 
 import nbformat
@@ -130,8 +132,30 @@ def dataclass_doc(md:str, module:str|None, lib:str)->str:
     # nbdev finds no line for a dataclass (its `__init__` is generated): the class's own
     return md.replace('#LNone)', f'#L{inspect.getsourcelines(obj)[1]})')
 
-def chart_svg(data:dict):
-    "An altair/vega chart in a saved output, rendered to SVG offline; `None` if there is none."
+# chart text (vega's defaults: 10 px labels, 11 px titles) at least CHART_FONT px on the page: a chart's own settings still win
+CHART_FONT = 12
+CHART_CONFIG = {'axis': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
+                'legend': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
+                'header': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
+                'title': {'fontSize': CHART_FONT + 3}, 'text': {'fontSize': CHART_FONT}}
+COLUMN = 740  # px: the width of furo's text column at its widest (a wider chart is shown shrunk to it, its text with it)
+SVG_MAX = 300_000  # bytes: a chart whose SVG is larger (a mark per cell of a 100 x 100 map) is shown as a PNG
+
+def merged(defaults:dict, own:dict)->dict:
+    "`defaults` with `own`'s settings over them, nested dicts merged."
+    out = dict(defaults)
+    for k, v in own.items(): out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+def svg_font_px(svg:str)->tuple:
+    "The smallest text size of a vega SVG (px), and its width (px): the text's size on the page is the first times column/width, if wider."
+    sizes = [float(f) for f in re.findall(r'font-size="([\d.]+)px"', svg)]
+    width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg)[1])
+    return (min(sizes) if sizes else None), width
+
+def chart_svg(data:dict, png_over:int|None=None):
+    """An altair/vega chart in a saved output rendered offline, its text at least CHART_FONT px: its SVG, or `None` if there is none.
+    With `png_over`, a chart whose SVG is larger than that many bytes comes back as PNG bytes instead, drawn at its SVG's size."""
     import vl_convert as vlc
     for mime, spec in data.items():
         if re.fullmatch(r'application/vnd\.vegalite\.v\d+\+json', mime):
@@ -139,9 +163,18 @@ def chart_svg(data:dict):
             major, minor = map(int, re.search(r'/v(\d+)\.(\d+)', spec.get('$schema', '/v5.0')).groups())
             have = [tuple(map(int, v.split('.'))) for v in vlc.get_vegalite_versions()]
             same = [v for v in have if v[0] == major] or have
-            version = max((v for v in same if v <= (major, minor)), default=min(same))
-            return vlc.vegalite_to_svg(spec, vl_version='.'.join(map(str, version)))
-        if re.fullmatch(r'application/vnd\.vega\.v\d+\+json', mime): return vlc.vega_to_svg(spec)
+            version = '.'.join(map(str, max((v for v in same if v <= (major, minor)), default=min(same))))
+            spec = {**spec, 'config': merged(CHART_CONFIG, spec.get('config', {}))}
+            svg, png = vlc.vegalite_to_svg(spec, vl_version=version), lambda: vlc.vegalite_to_png(spec, vl_version=version)
+        elif re.fullmatch(r'application/vnd\.vega\.v\d+\+json', mime):  # vega's own spec: its config, under `config`, too
+            spec = {**spec, 'config': merged(CHART_CONFIG, spec.get('config', {}))}
+            svg, png = vlc.vega_to_svg(spec), lambda: vlc.vega_to_png(spec)
+        else: continue
+        font, width = svg_font_px(svg)
+        if font is not None and font * min(1, COLUMN / width) < CHART_FONT:  # its own settings, or its width, shrink its text
+            sys.exit(f'A chart draws text of {font:g} px, {width:g} px wide: {font * min(1, COLUMN / width):.1f} px in the {COLUMN} px '
+                     f'column, under {CHART_FONT} px. Make it narrower or its text larger. Its title: {spec.get("title")!r}')
+        return png() if png_over is not None and len(svg.encode()) > png_over else svg
 
 def embedded_chart(html:str)->dict:
     "The chart in altair's HTML output (the spec its `vegaEmbed` script draws from a CDN) as a chart mime bundle; {} if none."
@@ -186,8 +219,9 @@ def clean_output(out):
     if re.search(r'<progress|^\s*<div>\s*</div>\s*$', html) or ('text/html' in data and not html.strip()
                                                                and plain == '<IPython.core.display.HTML object>'):
         return None
-    if (svg := chart_svg(data)) is None and (chart := embedded_chart(html)): svg = chart_svg(chart)
-    if svg is not None: data = {'image/svg+xml': svg}
+    if (svg := chart_svg(data, SVG_MAX)) is None and (chart := embedded_chart(html)): svg = chart_svg(chart, SVG_MAX)
+    if isinstance(svg, bytes): data = {'image/png': base64.b64encode(svg).decode()}  # too large as SVG
+    elif svg is not None: data = {'image/svg+xml': svg}
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
     if '<script' in data.get('text/html', ''): data.pop('text/html')
     if 'class="dataframe"' in data.get('text/html', ''): data['text/html'] = dataframe_html(data['text/html'])

@@ -9,7 +9,8 @@ figure (no broken image, no PNG of one colour), no markup as text (`<a href`, `_
 API headings that match their signatures, unique ids, something under every h2/h3 heading and no
 console error; its module named under its title (a reference page), every notebook its text names (`22_results`) a
 link, no chart or figure shown as its Python object (`alt.Chart(...)`), no `NoneType` or fastai callback event in a
-signature, no figure shrunk past legibility, and at 1280 and 800 px no
+signature, no figure shrunk past legibility, no SVG chart's text under build.py's CHART_FONT px as shown, each model in its
+colour (attnseq's MODEL_COLORS) in every figure whose labels name it (see `legend_colours`), and at 1280 and 800 px no
 sideways scrolling: every table and figure within the column. Every page has its own title; the sidebar holds the
 groups of build.py's SIDEBAR in order, and a notebook in none of them stops the build. Searches must find their pages without errors; the attention explorer must draw its
 first map within 3 s, another map when its widgets change, say when a choice has no run, and show in
@@ -23,22 +24,27 @@ from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import nbformat
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import ROOT, SIDEBAR, build, sidebar_groups, site_pages
+from build import CHART_FONT, ROOT, SIDEBAR, build, sidebar_groups, site_pages, svg_font_px
 
 CHROMIUM, CHROMEDRIVER = '/usr/bin/chromium', '/usr/bin/chromedriver'
 CHECK_NB = 'zz_site_check.ipynb'  # sorts last, and its name has no `_`, so nbdev publishes it
 CHECK_SIDEBAR = SIDEBAR + (('Site check', (CHECK_NB.removesuffix('.ipynb'),)),)  # the sidebar of the test's build
 
 def check_notebook()->nbformat.NotebookNode:
-    "A page with a saved matplotlib PNG and an altair chart, as Jupyter saves them."
+    "A page with a saved matplotlib PNG and an altair chart, as Jupyter saves them, each with two models in their colours."
     import altair as alt, matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(4, 2)); ax.plot([0, 1, 0, 2]); buf = io.BytesIO()
+    from attnseq.report import LABELS, model_color, model_color_scale
+    fig, ax = plt.subplots(figsize=(4, 2))  # two models in their colours, in a legend: the colour check reads them
+    for m in ('cnn', 'attention'): ax.plot([0, 1, 0, 2][::1 if m == 'cnn' else -1], color=model_color(m), label=LABELS[m])
+    ax.legend(fontsize='small'); buf = io.BytesIO()
     fig.savefig(buf, format='png'); plt.close(fig)
     png = nbformat.v4.new_output('display_data', {'image/png': base64.b64encode(buf.getvalue()).decode(), 'text/plain': '<Figure>'})
-    chart = alt.Chart(alt.Data(values=[{'x': i, 'y': i*i} for i in range(5)])).mark_line().encode(x='x:Q', y='y:Q')
+    chart = alt.Chart(alt.Data(values=[{'x': i, 'y': i*i + k, 'model': LABELS[m]} for k, m in enumerate(('cnn', 'lstm')) for i in range(5)])
+                      ).mark_line().encode(x='x:Q', y='y:Q', color=alt.Color('model:N', scale=model_color_scale(['cnn', 'lstm'])))
     major = alt.SCHEMA_VERSION.split('.')[0]  # 'v6': altair 6 saves application/vnd.vegalite.v6+json
     # the same chart as altair's html renderer saves it: HTML only, the spec inside a script that loads vega from a CDN
     with alt.renderers.enable('html'): html_only = chart._repr_mimebundle_()
@@ -207,6 +213,174 @@ def blank_images(srcs:list)->list:
         if data.startswith(b'\x89PNG') and blank(data): out.append(src)
     return out
 
+# Each model keeps one colour, attnseq's MODEL_COLORS, in every figure of the site. A figure's pixels don't say which line is
+# which model, so its labels are read: each model's label (LABELS) is drawn as the figure's renderer draws it (matplotlib at the
+# PNG's dpi, in a legend's sizes; vl-convert for a chart saved as PNG) and found in the image; the colour beside it is its
+# model's: a legend's mark left of it, an axis label's row of marks right of it, a panel title's lines under it. In an SVG chart
+# (the build's), the legend's symbols and the marks' data (their `aria-label`) give each label's colour as text.
+# What no label beside a colour shows (a figure without its models' names; a title wrapped over two lines) is not read.
+PALETTE_ALPHA = 0.55  # a pixel counts for a colour drawn at this opacity or more over white (a lighter one could be any grey)
+
+def _ink(rgb:np.ndarray)->np.ndarray: return 255.0 - rgb.mean(axis=2)
+
+@functools.lru_cache(maxsize=None)
+def _mpl_label(text:str, size:float, dpi:float, dx:float, dy:float)->np.ndarray:
+    "`text` as matplotlib draws it (black, DejaVu Sans) at `size` pt and `dpi`, shifted by a fraction of a pixel: its ink, cropped."
+    import matplotlib; matplotlib.use('Agg')
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    w, h = 1200, 80
+    fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi); FigureCanvasAgg(fig)
+    fig.text((10 + dx) / w, (30 + dy) / h, text, fontsize=size, color='black')
+    fig.canvas.draw()
+    return _crop(_ink(np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)))
+
+@functools.lru_cache(maxsize=None)
+def _vega_label(text:str, size:float, scale:float, dx:float, dy:float)->np.ndarray:
+    "`text` as vl-convert draws a chart's label (vega's default font) at `size` px and `scale`: its ink, cropped."
+    import vl_convert as vlc
+    from PIL import Image
+    spec = {'$schema': 'https://vega.github.io/schema/vega-lite/v5.json', 'width': 800, 'height': 30,
+            'data': {'values': [{'t': text}]}, 'config': {'view': {'stroke': None}},
+            'mark': {'type': 'text', 'fontSize': size, 'align': 'left', 'baseline': 'middle', 'color': 'black'},
+            'encoding': {'text': {'field': 't'}, 'x': {'value': 10 + dx}, 'y': {'value': 15 + dy}}}
+    png = vlc.vegalite_to_png(spec, scale=scale)
+    return _crop(_ink(np.asarray(Image.open(io.BytesIO(png)).convert('RGB')).astype(float)))
+
+def _crop(a:np.ndarray)->np.ndarray:
+    ys, xs = np.nonzero(a > 8)
+    return a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+class _Matcher:
+    "Normalized cross-correlation of templates with one image's ink (the image's transform computed once)."
+    def __init__(self, ink:np.ndarray):
+        self.ink, (H, W) = ink, ink.shape
+        self.f = np.fft.rfft2(ink)
+        self.c = np.cumsum(np.cumsum(np.pad(ink, ((1, 0), (1, 0))), 0), 1)
+        self.c2 = np.cumsum(np.cumsum(np.pad(ink ** 2, ((1, 0), (1, 0))), 0), 1)
+    def __call__(self, t:np.ndarray)->np.ndarray:
+        (H, W), (h, w) = self.ink.shape, t.shape
+        if h > H or w > W: return np.zeros((1, 1))
+        tz = t - t.mean()
+        num = np.fft.irfft2(self.f * np.conj(np.fft.rfft2(tz, (H, W))), (H, W))[:H - h + 1, :W - w + 1]
+        box = lambda c: c[h:, w:] - c[:-h, w:] - c[h:, :-w] + c[:-h, :-w]
+        s, s2 = box(self.c), box(self.c2)
+        return num / np.sqrt(np.maximum(s2 - s * s / (h * w), 1e-6) * (tz ** 2).sum())
+
+def _palette_counts(rgb:np.ndarray, palette:dict)->dict:
+    "How many pixels of `rgb` each colour of `palette` ({name: '#rrggbb'}) explains, drawn over white at some opacity; 'other' for a coloured pixel none does."
+    px = rgb.reshape(-1, 3).astype(float)
+    px = px[(px < 250).any(1)]  # the background
+    if not len(px): return {}
+    best, best_err = np.full(len(px), None, dtype=object), np.full(len(px), np.inf)
+    for name, hexc in palette.items():
+        c = np.array([int(hexc[i:i + 2], 16) for i in (1, 3, 5)], float)
+        d = 255.0 - c
+        a = ((255.0 - px) @ d) / max(d @ d, 1e-9)  # the opacity that best explains the pixel
+        err = np.abs(255.0 - a[:, None] * d - px).max(1)
+        ok = (a >= PALETTE_ALPHA) & (a <= 1.08) & (err <= 14) & (err < best_err)
+        best[ok], best_err[ok] = name, err[ok]
+    coloured = (px.max(1) - px.min(1)) > 40
+    counts = {}
+    for name in best[best != None]: counts[name] = counts.get(name, 0) + 1
+    if (n := int((coloured & (best == None)).sum())): counts['other'] = n
+    return counts
+
+def legend_colours(png:bytes, labels:dict, colours:dict, min_score:float=0.95)->list:
+    """The legend entries of a matplotlib figure or a chart vl-convert drew (a PNG): [(model, its label's box, the colour of the mark
+    left of the label)], for each model label of `labels` ({model: label}) found in the image whose mark is coloured.
+    A label is found by drawing it as the figure's renderer does (matplotlib at the PNG's dpi, or vl-convert) and matching its pixels;
+    the colour is the one of `colours` ({model: '#rrggbb'}) that explains most pixels of the mark, 'other' for a colour of none."""
+    from PIL import Image
+    im = Image.open(io.BytesIO(png))
+    dpi = round(im.info.get('dpi', (72, 72))[0])
+    rgb = np.asarray(im.convert('RGB')).astype(float)
+    match = _Matcher(_ink(rgb))
+    if dpi == 72:  # vl-convert's PNG (altair's png renderer): a legend's labels are 10 px, times the chart's scale
+        draws = [(10, lambda t, s, dx, dy: _vega_label(t, s, 1.0, dx, dy))]
+    else:  # matplotlib: a legend in 'medium' (10 pt) or 'small' (8.33 pt) type
+        draws = [(size, lambda t, s, dx, dy, dpi=dpi: _mpl_label(t, s, dpi, dx, dy)) for size in (10, 10 / 1.2)]
+    found = []  # (score, model, x, y, w, h, size in px)
+    for model, label in labels.items():
+        for size, draw in draws:
+            for dx in (0, .25, .5, .75):
+                for dy in (0, .25, .5, .75):
+                    t = draw(label, size, dx, dy)
+                    r = match(t)
+                    for y, x in zip(*np.nonzero(r >= min_score)):
+                        found.append((float(r[y, x]), model, int(x), int(y), t.shape[1], t.shape[0], size * (dpi / 72 if dpi != 72 else 1)))
+    # a label that is the start of another (`CNN` of `CNN + attention`) found where the longer one is: the longer one
+    found.sort(key=lambda f: (-f[4], -f[0]))
+    kept = []
+    for f in found:
+        if not any(abs(f[2] - k[2]) <= 2 and abs(f[3] - k[3]) <= 2 for k in kept): kept.append(f)
+    out = []
+    for score, model, x, y, w, h, px in kept:
+        H, W = rgb.shape[:2]
+        # where the label's mark is, nearest first: a legend's, left of the label (matplotlib: 2 em long, 0.8 em before the
+        # text; vega: a symbol 5 px before it); an axis label's row of marks, right of it; a panel title's lines, below it
+        regions = (('legend', rgb[max(0, int(y - 0.3 * h)):int(y + 1.3 * h), max(0, int(x - 2.9 * px)):max(0, int(x - 0.25 * px))]),
+                   ('row', rgb[y:y + h, int(x + w + 0.5 * px):]),
+                   ('panel', rgb[y + h + 3:int(y + h + 3 + 12 * px), x:x + w]))
+        greys = {m: c for m, c in colours.items() if len(set(c[1:].lower()[i:i + 2] for i in (0, 2, 4))) > 1}
+        # the text going on after the label: a word after a space (`CNN + scaled` of a title wrapped over two lines) is another
+        # text, a sign right after it (`CNN + attention: 0.12 on ...`) only in a legend entry
+        # (a column of text's ink spans 3 px or more of the label's rows and stays inside them: an axis's tick after its label,
+        # a line 1 px high, and its axis line, running above and below it, are no text)
+        cols = slice(x + w + 1, x + w + 1 + int(0.8 * px))
+        inside = (_ink(rgb[y:y + h, cols]) > 60).sum(0) >= 3
+        through = (_ink(rgb[max(0, y - 3):y, cols]) > 60).any(0) & (_ink(rgb[y + h:y + h + 3, cols]) > 60).any(0)
+        after = inside & ~through if inside.size == through.size else inside
+        gap = int(np.argmax(after)) if after.any() else None
+        for where, region in regions:
+            if gap is not None and (where != 'legend' or gap >= 0.2 * px): continue
+            # beside a row or under a title lies text too, whose grey edges any grey would explain: there, only the colours count
+            counts = _palette_counts(region, colours if where == 'legend' else greys)
+            if sum(counts.values()) >= (4 if where == 'legend' else 20): break
+        else: continue  # nothing coloured beside it: a label in prose or a title of a figure drawn in black
+        out.append((model, (x, y, w, h), where, max(counts, key=counts.get), counts))
+    return out
+
+def svg_model_colours(svg:str, labels:dict, colours:dict)->list:
+    """The colours a vega SVG gives the models of `labels` ({model: label}): [(model, 'legend' or 'mark', the colour)], from its
+    legend entries (a symbol, then its label) and from its marks, whose `aria-label` names their data (`x: 3; model: CNN`)."""
+    by_label, out = {l: m for m, l in labels.items()}, []
+    entries = re.findall(r'role-legend-symbol"[^>]*>\s*<path[^>]*?\b(?:fill|stroke)="(#[0-9a-fA-F]{6})"[^>]*>.*?'
+                         r'role-legend-label"[^>]*>\s*<text[^>]*>([^<]*)</text>', svg, flags=re.S)
+    out += [(by_label[html.unescape(t)], 'legend', c.lower()) for c, t in entries if html.unescape(t) in by_label]
+    for attrs in re.findall(r'<path ([^>]*\baria-label="[^"]*"[^>]*)>', svg):
+        values = [v.split(': ', 1)[-1] for v in html.unescape(re.search(r'aria-label="([^"]*)"', attrs)[1]).split('; ')]
+        colour = re.search(r'\b(?:stroke|fill)="(#[0-9a-fA-F]{6})"', attrs)
+        out += [(by_label[v], 'mark', colour[1].lower()) for v in values if v in by_label and colour]
+    return out
+
+def model_colour_faults(figure:bytes, labels:dict, colours:dict)->tuple:
+    "The models a figure (PNG or SVG bytes) draws in another colour than `colours` gives them, and how many of its model labels were read."
+    name = {c.lower(): m for m, c in colours.items()}  # whose colour a colour is
+    whose = lambda c: f"{c} ({name[c]}'s)" if c in name else c
+    if figure.lstrip().startswith(b'<'):
+        got = [(m, where, c) for m, where, c in svg_model_colours(figure.decode(), labels, colours)]
+    else:  # the colour that explains most of the mark's pixels: a model's, or 'other'
+        got = [(m, where, colours[c].lower() if c in colours else c) for m, _, where, c, _ in legend_colours(figure, labels, colours)]
+    faults = [f'{m} ({labels[m]!r}) in {whose(c)} by its {where}, not {colours[m]}' for m, where, c in got if c != colours[m].lower()]
+    return sorted(set(faults)), len(got)
+
+def colour_figures(right:bool)->tuple:
+    "A matplotlib figure (PNG) and an altair chart (SVG, as the build converts it) of two models: in their colours, or in the defaults' (`right=False`)."
+    import altair as alt, matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import vl_convert as vlc
+    from attnseq.report import LABELS, model_color, model_color_scale
+    fig, ax = plt.subplots(figsize=(4, 2.5))
+    for i, m in enumerate(('cnn', 'attention')):  # wrong: matplotlib's colour cycle, CNN in attention's blue
+        ax.plot([0, 1, 2], [i, i + 1, i], **({'color': model_color(m)} if right else {}), label=LABELS[m])
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False, fontsize='small')
+    buf = io.BytesIO(); fig.savefig(buf, format='png', bbox_inches='tight'); plt.close(fig)
+    chart = alt.Chart(alt.Data(values=[{'model': LABELS[m], 'x': i, 'y': i * k} for k, m in enumerate(('lstm', 'attention'), 1) for i in range(4)])
+                      ).mark_line(point=True).encode(x='x:Q', y='y:Q', color=alt.Color(  # wrong: vega's own scheme
+                          'model:N', scale=model_color_scale(['lstm', 'attention']) if right else alt.Undefined))
+    return buf.getvalue(), vlc.vegalite_to_svg(chart.to_dict()).encode()
+
 def search(driver, base:str, query:str)->tuple:
     "Search the site for `query`: the results' links, and the console errors once each result's summary is in."
     driver.get(base + 'search.html?q=' + query)
@@ -331,6 +505,16 @@ def main(shots:Path, src:Path, built:Path|None=None):
         nbs = tmp/'nbs'
         shutil.copytree(src, nbs, ignore=shutil.ignore_patterns('.ipynb_checkpoints'))
         check('the empty-figure check tells a PNG of one colour', blank(one_colour_png()))
+        from attnseq.report import LABELS, MODEL_COLORS
+        read = [model_colour_faults(f, LABELS, MODEL_COLORS) for f in colour_figures(right=True) + colour_figures(right=False)]
+        check('the colour check reads a PNG\'s legend and an SVG chart\'s: it passes them in MODEL_COLORS, fails them in the default colours',
+              all(n for _, n in read) and not read[0][0] and not read[1][0] and read[2][0] and read[3][0], read)
+        colour_cache, colours_read = {}, {}
+        def figure_colours(src:str)->tuple:  # a page's figure, read once however many pages show it
+            if src not in colour_cache:
+                data = base64.b64decode(src.split(',', 1)[1]) if src.startswith('data:') else urlopen(src).read()
+                colour_cache[src] = model_colour_faults(data, LABELS, MODEL_COLORS) if data.startswith(b'\x89PNG') or src.endswith('.svg') else ([], 0)
+            return colour_cache[src]
         if built:  # a site built before (`--site`): its pages, as the build names them
             site, pages = built.resolve(), site_pages(nbs, built.resolve())
             print(f'testing the site in {site}, built before from {src}: the build\'s own checks are skipped')
@@ -393,6 +577,17 @@ def main(shots:Path, src:Path, built:Path|None=None):
                 check(f"{html} shows its {want['figures']} figures", got['images'] >= want['figures'] and not got['broken'],
                       f"{got['images']} images, broken: {got['broken']}")
                 check(f'{html} has no empty figure', not (b := blank_images(got['srcs'])), b)
+                faults, n = [], 0
+                for src_ in dict.fromkeys(got['srcs']):
+                    f, k = figure_colours(src_); faults += [f"{src_.rsplit('/', 1)[-1][:16]}: {x}" for x in f]; n += k
+                    if k: colours_read[src_] = k
+                check(f'{html} draws each model in its MODEL_COLORS colour ({n} model labels read in its figures)', not faults, faults)
+                small = []  # an SVG chart's smallest text as shown: its size times the width it is shown at over its own
+                for src_, natural, shown_ in got['figures']:
+                    if src_.endswith('.svg') and shown_ and (font := svg_font_px(urlopen(src_).read().decode())[0]):
+                        if font * shown_ / natural < CHART_FONT - 0.05: small.append(f"{src_.rsplit('/', 1)[-1][:16]}: {font:g} px at {shown_:.0f}/{natural} px")
+                if svgs := [f for f in got['figures'] if f[0].endswith('.svg')]:
+                    check(f'{html}: its {len(svgs)} SVG charts\' text at least {CHART_FONT} px as shown at 1280 px', not small, small)
                 shown = [f"{what}: {m[0]!r}" for what, rx in MARKUP if (m := rx.search(got['text']))]
                 shown += [f'markdown bold: {t!r}' for t in got['headings'] + [sig for _, sig in got['signatures']] if BOLD.search(t)]
                 shown += [f'bold {b!r}: `__{b}__` without backticks?' for b in got['bold'] if b in DUNDERS]
@@ -406,6 +601,9 @@ def main(shots:Path, src:Path, built:Path|None=None):
                 check(f'{html} shows something under each of its sections', not got['empty_sections'], got['empty_sections'])
                 check(f'{html} has tables without empty header rows or NaN cells', not got['table_faults'], sorted(set(got['table_faults'])))
                 check(f'{html} has no console errors', not (errors := console_errors(driver)), errors)
+            check(f'each model keeps its one colour (MODEL_COLORS) across the site: {sum(colours_read.values())} model labels read in '
+                  f'{len(colours_read)} figures', bool(colours_read) and all(not f for f, _ in colour_cache.values()),
+                  sorted(src.rsplit('/', 1)[-1] for src, (f, _) in colour_cache.items() if f) or 'no model label read in any figure')
             check(f'every page has its own title ({len(titles)} titles)', not (same := {t: h for t, h in titles.items() if len(h) > 1}), same)
             check(f'no figure shrinks its text below ~{100 / LEGIBLE:.0f}% at 1280 px (file at most {LEGIBLE}x its shown width)',
                   not legible_faults, legible_faults)
