@@ -12,6 +12,7 @@ import hashlib, math, random
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+from matplotlib.transforms import ScaledTranslation
 import numpy as np
 import torch
 from torch import Tensor
@@ -291,7 +292,10 @@ def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
                              "expected the same length")
     if ax is None: _, ax = plt.subplots(figsize=(7, 3))
     for _, name, line, style in lines: ax.plot(line, style, label=name)
-    if legend: ax.legend(fontsize='small')
+    if legend:  # below the axis title (0.45 in under the axes), off the curves
+        below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
+        ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=4,
+                  fontsize='small', frameon=False)
     if title: ax.set_title(title)
     ax.set(xlabel='position', ylabel='height' + (f' ({units})' if units else ''))
     return ax

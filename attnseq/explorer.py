@@ -18,7 +18,7 @@ from .data import Normalization, ToySequences
 from .files import atomic_path
 from .folder import ExperimentConfig, make_data, read_config, read_results, run_weights
 from .models import attention_maps, get_model, has_attention
-from .report import LABELS
+from .report import LABELS, legible
 
 # %% ../nbs/11_explorer.ipynb #00000007
 SCALE = 10_000  # maps are stored as integers of attention × SCALE: compact JSON, 1e-4 resolution
@@ -164,6 +164,9 @@ def _map_layers(data:dict)->alt.LayerChart:
                  alt.Color('attention:Q',  # one scale for every map: maps compare
                            scale=alt.Scale(scheme='viridis', type='sqrt', domain=[0, 1]),
                            title='attention'),
+                 # each cell outlined in its own colour: no seams where a renderer smooths the edges
+                 alt.Stroke('attention:Q', scale=alt.Scale(scheme='viridis', type='sqrt', domain=[0, 1]),
+                            legend=None),
                  tooltip=[alt.Tooltip('outputs:N', title='output'),
                           alt.Tooltip('inputs:N', title='input'),
                           alt.Tooltip('attention:Q', format='.4f')],
@@ -231,8 +234,8 @@ def explorer_chart(data:dict, # from `explorer_data`
         alt.param(name='sample', value=0,
                   bind=alt.binding_range(min=0, max=data['n_samples'] - 1, step=1,
                                          name='test sample '))]
-    return alt.vconcat(_curve_layers(data), _map_layers(data)).add_params(*params).properties(
-        datasets={k: data[k] for k in ('maps', 'preds', 'curves', 'spans', 'missing')})
+    return legible(alt.vconcat(_curve_layers(data), _map_layers(data)).add_params(*params).properties(
+        datasets={k: data[k] for k in ('maps', 'preds', 'curves', 'spans', 'missing')}))
 
 # %% ../nbs/11_explorer.ipynb #0000001f
 # map cells edge to edge; widgets above the chart, in rows that wrap

@@ -225,6 +225,10 @@ def clean_output(out):
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
     if '<script' in data.get('text/html', ''): data.pop('text/html')
     if 'class="dataframe"' in data.get('text/html', ''): data['text/html'] = dataframe_html(data['text/html'])
+    if 'text/markdown' in data:  # a table's "0.0668 ± 6e-05" stays on one line: the table scrolls in its box instead
+        md = data['text/markdown']
+        md = ''.join(md) if isinstance(md, list) else md
+        data['text/markdown'] = re.sub(r'(?m)^\|.*$', lambda m: m[0].replace(' ± ', '\u00a0±\u00a0'), md)
     out.data = data
     return out if data else None
 
