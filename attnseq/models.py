@@ -690,10 +690,7 @@ class ModelSpec(str):
      "that knows what builds it (`name`, a model's name or a builder's import path) and its `options`.")
     _name: str
     _options: dict
-    def __new__(cls, name:str, # what builds it: a name `get_model` takes, or a builder's import path
-                options:dict|None=None, # options of that model, as `get_model` takes them
-                label:str|None=None, # its runs' name, `<label>-s<seed>`; None: from `name` and the options
-               ):
+    def __new__(cls, name:str, options:dict|None=None, label:str|None=None):
         valid = model_options(check_type(name, 'name', str))
         options = dict(check_type({} if options is None else options, 'options', dict))
         for k, v in options.items():
@@ -711,6 +708,12 @@ class ModelSpec(str):
         self._name, self._options = name, options
         return self
 
+    def __init__(self, name:str, # what builds it: a name `get_model` takes, or a builder's import path
+                 options:dict|None=None, # options of that model, as `get_model` takes them
+                 label:str|None=None, # its runs' name, `<label>-s<seed>`; None: from `name` and the options
+                ):
+        super().__init__()  # `__new__` made it: a `str` holds its value from there
+
     @property
     def name(self)->str: return self._name
     @property
@@ -720,6 +723,8 @@ class ModelSpec(str):
     def __reduce__(self): return (ModelSpec, (self._name, self._options, str(self)))  # pickles, copies
     def __repr__(self)->str: return f"ModelSpec({self._name!r}, {self._options!r}, label={str(self)!r})"
 
+
+# %% ../nbs/02_models.ipynb #a1c4eded
 def model_entry(m, # a name, a builder's import path, a dict with `name`, `options`, `label`, or a `ModelSpec`
                )->str: # the name, or a `ModelSpec`
     "One entry of an experiment's `models` as a config holds it: a plain name, or a `ModelSpec`."

@@ -132,8 +132,9 @@ def dataclass_doc(md:str, module:str|None, lib:str)->str:
     # nbdev finds no line for a dataclass (its `__init__` is generated): the class's own
     return md.replace('#LNone)', f'#L{inspect.getsourcelines(obj)[1]})')
 
-# chart text (vega's defaults: 10 px labels, 11 px titles) at least CHART_FONT px on the page: a chart's own settings still win
-CHART_FONT = 12
+# chart text (vega's defaults: 10 px labels, 11 px titles) at least CHART_FONT px on the page, the size `legible` gives a
+# chart in a notebook: a chart's own settings still win
+from attnseq.report import CHART_TEXT as CHART_FONT
 CHART_CONFIG = {'axis': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
                 'legend': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
                 'header': {'labelFontSize': CHART_FONT, 'titleFontSize': CHART_FONT + 1},
@@ -225,10 +226,10 @@ def clean_output(out):
     data = {k: v for k, v in data.items() if not k.startswith(('application/vnd.', 'application/javascript'))}
     if '<script' in data.get('text/html', ''): data.pop('text/html')
     if 'class="dataframe"' in data.get('text/html', ''): data['text/html'] = dataframe_html(data['text/html'])
-    if 'text/markdown' in data:  # a table's "0.0668 ± 6e-05" stays on one line: the table scrolls in its box instead
+    if 'text/markdown' in data:  # a table's "0.0668 ± 6e-05" and "0.0025 to 0.0064" stay on one line: the table scrolls in its box
         md = data['text/markdown']
         md = ''.join(md) if isinstance(md, list) else md
-        data['text/markdown'] = re.sub(r'(?m)^\|.*$', lambda m: m[0].replace(' ± ', '\u00a0±\u00a0'), md)
+        data['text/markdown'] = re.sub(r'(?m)^\|.*$', lambda m: re.sub(r'(?<=\d) (±|to) (?=\d)', '\u00a0\\1\u00a0', m[0]), md)
     out.data = data
     return out if data else None
 

@@ -194,6 +194,14 @@ return {page: page.scrollWidth, window: page.clientWidth, column: [Math.round(co
 SIDEBAR_JS = """return [...document.querySelectorAll('.sidebar-tree p.caption')].map(c =>
     [c.textContent.trim(), [...(c.nextElementSibling?.querySelectorAll(':scope > li > a') ?? [])].map(a => a.getAttribute('href'))]);"""
 
+@functools.lru_cache(maxsize=None)
+def exceptions()->frozenset:
+    "The names of attnseq's exception classes: their signature is `Exception`'s, `(*args, **kwargs)`."
+    import pkgutil, attnseq
+    mods = [importlib.import_module(f'attnseq.{m.name}') for m in pkgutil.iter_modules(attnseq.__path__)]
+    return frozenset(n for m in mods for n, o in vars(m).items()
+                     if isinstance(o, type) and issubclass(o, BaseException) and o.__module__.startswith('attnseq'))
+
 def blank(png:bytes)->bool:
     "An image of one colour (or all transparent): a figure with nothing drawn."
     from PIL import Image
@@ -296,8 +304,8 @@ def legend_colours(png:bytes, labels:dict, colours:dict, min_score:float=0.95)->
     dpi = round(im.info.get('dpi', (72, 72))[0])
     rgb = np.asarray(im.convert('RGB')).astype(float)
     match = _Matcher(_ink(rgb))
-    if dpi == 72:  # vl-convert's PNG (altair's png renderer): a legend's labels are 10 px, times the chart's scale
-        draws = [(10, lambda t, s, dx, dy: _vega_label(t, s, 1.0, dx, dy))]
+    if dpi == 72:  # vl-convert's PNG (altair's png renderer): labels of vega's 10 px, or `legible`'s CHART_FONT px
+        draws = [(size, lambda t, s, dx, dy: _vega_label(t, s, 1.0, dx, dy)) for size in (10, CHART_FONT)]
     else:  # matplotlib: a legend in 'medium' (10 pt) or 'small' (8.33 pt) type
         draws = [(size, lambda t, s, dx, dy, dpi=dpi: _mpl_label(t, s, dpi, dx, dy)) for size in (10, 10 / 1.2)]
     found = []  # (score, model, x, y, w, h, size in px)
@@ -567,6 +575,11 @@ def main(shots:Path, src:Path, built:Path|None=None):
                     check(f"{html} shows {cls}'s {len(docs)} field comments in its signature", all(d in sig for d in docs),
                           [d for d in docs if d not in sig][:3])
                 check(f'{html} has no NoneType in its {len(sigs)} signatures', not (bad := [s.split('(')[0] for s in sigs if 'NoneType' in s]), bad)
+                # a class whose signature is `(*args, **kwargs)`: `__new__` or a base class's, not the arguments it takes
+                # (an exception's is `Exception`'s own: a message)
+                check(f"{html}'s signatures name their arguments (none is only `*args, **kwargs`)",
+                      not (bad := [name for s in sigs if re.search(r'\(\s*\*args\s*,\s*\*\*kwargs\s*\)', s)
+                                   and (name := s.split('(')[0].split()[-1]) not in exceptions()]), bad)
                 check(f"{html}'s signatures list no fastai callback events as parameters",
                       not (bad := sorted({e for s in sigs for e in EVENTS.findall(s)})), bad)
                 for i, (src_, natural, shown) in enumerate(got['figures']):
