@@ -243,13 +243,13 @@ def attention_chart(attn:torch.Tensor, # `[L, L]` attention weights
     ticks = list(range(0, attn.shape[-1], 10))
     # inline values: L*L rows, past altair's DataFrame limit
     data = alt.Data(values=attention_frame(attn).to_dict('records'))
-    return alt.Chart(data, title=title).mark_rect().encode(
+    return alt.Chart(data, title=title).transform_calculate(edge='datum.attention').mark_rect().encode(
         x=alt.X('input:O', axis=alt.Axis(values=ticks), title='input position'),
         y=alt.Y('output:O', axis=alt.Axis(values=ticks), title='output position'),
         color=alt.Color('attention:Q', scale=alt.Scale(scheme='viridis')),
-        # each cell outlined in its own colour: no light seams between cells where they are drawn smoothed
-        # (the same field and scale as `color`: vega draws one legend for both)
-        stroke=alt.Stroke('attention:Q', scale=alt.Scale(scheme='viridis')),
+        # each cell outlined in its own colour: no light seams between cells of a fractional width (a copy of
+        # the field: on `attention` itself vega would merge the two legends into one of symbols)
+        stroke=alt.Stroke('edge:Q', scale=alt.Scale(scheme='viridis'), legend=None),
         tooltip=['output:O', 'input:O', alt.Tooltip('attention:Q', format='.3f')],
     ).properties(width=400, height=400)
 
