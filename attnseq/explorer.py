@@ -218,7 +218,7 @@ def _curve_layers(data:dict)->alt.LayerChart:
 
 # %% ../nbs/11_explorer.ipynb #0000001a
 def explorer_chart(data:dict, # from `explorer_data`
-                  )->alt.VConcatChart: # the curves over the map, with the widgets that choose them
+                  )->alt.TopLevelMixin: # the curves over the map (`legible`), with the widgets that choose them
     "The explorer: widgets for task, model, seed and test sample; the chosen curves and map."
     if not check_type(data, 'data', dict).get('maps'):
         raise ValueError("`data` must hold at least one attention map (from `explorer_data`)")

@@ -617,12 +617,17 @@ def check_model(model:nn.Module, # the model to check
     return model
 
 # %% ../nbs/02_models.ipynb #9835b9ed
+def _check_name(v, arg:str)->str:
+    "A model's name must be a folder's too (`<name>-s<seed>`): letters, digits and '_', starting with a letter."
+    if not isinstance(v, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_]*', v):
+        raise ValueError(f"`{arg}` must be letters, digits and '_', starting with a letter, got {v!r}")
+    return v
+
 def register_model(name:str, # the model's name: letters, digits and '_', starting with a letter
                    builder:Callable|str, # a function that returns the model, or its import path
                   )->Callable: # the builder
     "Make `builder` the model called `name` for every attnseq function that takes a model's name."
-    if not isinstance(name, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_]*', name):
-        raise ValueError(f"`name` must be letters, digits and '_', starting with a letter, got {name!r}")
+    _check_name(name, 'name')
     if name in SHIPPED_MODELS:
         raise ValueError(f"{name!r} is one of attnseq's models, which its results depend on: "
                          "choose another name")
@@ -700,8 +705,7 @@ class ModelSpec(str):
         if label is None:  # a builder's import path: its function's name
             base = name.rpartition(':')[2].rpartition('.')[2] if ':' in name else name
             label = '_'.join([base, *(f"{k}_{_label_part(options[k])}" for k in sorted(options))])
-        if not isinstance(label, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_]*', label):
-            raise ValueError(f"`label` must be letters, digits and '_', starting with a letter, got {label!r}")
+        _check_name(label, 'label')
         if (label in MODELS or label in VARIANTS) and (label != name or options):
             raise ValueError(f"`label` {label!r} is the name of another model: give this one a label of its own")
         self = super().__new__(cls, label)
