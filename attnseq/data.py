@@ -271,6 +271,12 @@ def _as_line(x, name)->np.ndarray:
     return t.squeeze().numpy()
 
 # %% ../nbs/01_data.ipynb #0631b0a5
+def _legend_below(ax:plt.Axes):
+    "Put the legend of `ax` below its x axis's title (0.45 in under the axes), off the curves."
+    below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
+    ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=4,
+              fontsize='small', frameon=False)
+
 def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
                  target:Tensor|None=None, # its target, plotted if given
                  preds:Tensor|dict|None=None, # a prediction or {label: prediction}, plotted dashed
@@ -292,10 +298,7 @@ def plot_pattern(inp:Tensor, # one input sequence, [L] or [1, L]
                              "expected the same length")
     if ax is None: _, ax = plt.subplots(figsize=(7, 3))
     for _, name, line, style in lines: ax.plot(line, style, label=name)
-    if legend:  # below the axis title (0.45 in under the axes), off the curves
-        below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
-        ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=4,
-                  fontsize='small', frameon=False)
+    if legend: _legend_below(ax)
     if title: ax.set_title(title)
     ax.set(xlabel='position', ylabel='height' + (f' ({units})' if units else ''))
     return ax

@@ -332,6 +332,16 @@ def read_config(out:str|Path, # a results folder
     return have
 
 # %% ../nbs/06_folder.ipynb #b2eb19b7
+def _changed_model(have:ExperimentConfig, cfg:ExperimentConfig)->str|None:
+    "What `cfg` names as `have` does but builds otherwise, said; None if nothing: a name means one model in a folder."
+    old = {str(m): model_json(m) for m in have.models}
+    for m in map(model_json, cfg.models):
+        name = m if isinstance(m, str) else m['label']
+        if name in old and old[name] != m:
+            return (f"holds runs of the model {name!r} built as {old[name]}, here {m}: "
+                    "give this one another label, or use another output folder")
+    return None
+
 def prepare_folder(out:str|Path, # the results folder
                    cfg:ExperimentConfig, # the experiment it is for
                   )->Path:
@@ -346,7 +356,8 @@ def prepare_folder(out:str|Path, # the results folder
     if cfg_file.exists():
         have = read_config(out)
         # a field added later and missing there is the post's (`LATER_FIELDS`)
-        was = json.loads(json.dumps(config_json(ExperimentConfig(**have))))
+        there = ExperimentConfig(**have)
+        was = json.loads(json.dumps(config_json(there)))
         diff = {k: (was.get(k), v) for k, v in want.items()
                 if k not in GROWS and was.get(k) != v}
         if diff:
@@ -354,14 +365,9 @@ def prepare_folder(out:str|Path, # the results folder
             raise ValueError(f"{out} holds results of another config "
                              f"(differs in {', '.join(diff)}: {what}); "
                              "use another output folder or remove that one")
-        # a model's name means one model in a folder: the options behind a label can't change
-        old = {str(m): model_json(m) for m in ExperimentConfig(**have).models}
-        new = {str(m): model_json(m) for m in cfg.models}
-        if changed := [m for m in new if m in old and old[m] != new[m]]:
-            m = changed[0]
-            raise ValueError(f"{out} holds runs of the model {m!r} built as {old[m]}, here {new[m]}: "
-                             "give this one another label, or use another output folder")
-        grown = {'models': [*was['models'], *(new[m] for m in new if m not in old)],
+        if why := _changed_model(there, cfg): raise ValueError(f"{out} {why}")
+        old = {str(m) for m in there.models}
+        grown = {'models': [*was['models'], *(model_json(m) for m in cfg.models if m not in old)],
                  'seeds': list(dict.fromkeys([*have['seeds'], *want['seeds']]))}
         if any(grown[k] != have.get(k) for k in GROWS): write_json(cfg_file, {**have, **grown})
     else: write_json(cfg_file, want)

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import altair as alt
 import matplotlib.pyplot as plt
-from matplotlib.transforms import ScaledTranslation
 import numpy as np
 import pandas as pd
 import torch
 from scipy import stats
 
 from .checks import check_number, check_tensor, check_type
-from .data import ToySequences, plot_pattern
+from .data import ToySequences, _legend_below, plot_pattern
 from .files import atomic_path
 from .folder import read_results
 from .models import MODELS, VARIANTS, count_params, get_model
@@ -99,10 +98,7 @@ def pattern_axes(ax:plt.Axes, # axes a sequence was drawn on, e.g. by `plot_patt
                 )->plt.Axes:
     "Title the axes of a plotted sequence, its units up; its legend, if any, below the data."
     ax.set(xlabel='position', ylabel='height (normalized)' if normalized else 'height (data units)')
-    if ax.get_legend():  # below the axis title (0.45 in under the axes), off the curves
-        below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
-        ax.legend(loc='upper center', bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=4,
-                  fontsize='small', frameon=False)
+    if ax.get_legend(): _legend_below(ax)  # below the axis title, off the curves
     return ax
 
 # %% ../nbs/08_report.ipynb #808024cc

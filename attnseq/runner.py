@@ -24,7 +24,7 @@ from .folder import (
     ExperimentConfig, config_id, config_json, device_name, finished_run, folder_lock, git_commit,
     make_data, prepare_folder, read_config, read_results, remove_stale_temps, run_dir, run_name,
     run_weights, versions)
-from .models import model_json
+from .folder import _changed_model
 from .jobs import RunFailed, check_graph, plan_jobs, run_dataloaders
 from .learner import evaluate, toy_learner
 from .models import attention_maps, has_attention
@@ -214,9 +214,7 @@ def read_or_run(cfg:ExperimentConfig, # the runs wanted: its models and seeds
         # another config, or a model of the same name built otherwise, is refused by
         # `run_experiment`, naming what differs
         have = read_config(out)
-        there = {str(m): model_json(m) for m in ExperimentConfig(**have).models}
-        if (config_id(have) != config_id(cfg)
-                or any(there.get(m, model_json(m)) != model_json(m) for m in cfg.models)):
+        if config_id(have) != config_id(cfg) or _changed_model(ExperimentConfig(**have), cfg):
             return run_experiment(cfg, out, figures=figures)
         done = {(r['model'], r['seed']): r for r in read_results(out)
                 if r.get('config_id') == config_id(cfg)}
