@@ -94,8 +94,9 @@ def run_study(tasks:dict, # from `read_study`
                     print_error('attnseq_study', f"task {name}: {e}")
     folders = {name: folder for name, (_, folder) in tasks.items()}
     try: text = study_markdown(study_table(folders), details=True)
-    except ValueError:  # every run failed: nothing to summarize
-        text = 'The study has no finished run yet.'
+    except ValueError as e:  # every run failed, or a folder holds a run it refuses: no table
+        text = ('The study has no finished run yet.' if str(e).startswith('no finished run')
+                else f'The study has no table: {e}')
     summary.parent.mkdir(parents=True, exist_ok=True)
     for p in summary.parent.glob(f'.{summary.name}.*.tmp'):  # what a killed study left writing it
         if is_temp(p): p.unlink(missing_ok=True)
